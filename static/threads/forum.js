@@ -1,0 +1,100 @@
+// Progressive enhancement: votes, replies and deletes happen in place. Without this
+// script every control is a plain form that posts and comes back to #c<id>.
+(function () {
+  "use strict";
+  const HEADERS = { "X-Requested-With": "fetch", Accept: "application/json" };
+
+  function post(form, submitter) {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    return fetch(form.action, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+  }
+
+  function showVote(form, vote, score) {
+    form.querySelectorAll("button").forEach(function (button) {
+      const on = Number(button.value) === vote;
+      button.classList.toggle("on", on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+    const id = form.dataset.vote;
+    const target = id
+      ? document.querySelector('[data-score="' + id + '"]')
+      : document.querySelector('[data-thread-score="' + form.dataset.threadVote + '"]');
+    if (target) target.textContent = id ? score + (Math.abs(score) === 1 ? " point" : " points") : score;
+  }
+
+  function replyForm(link) {
+    const id = link.dataset.reply;
+    const article = document.getElementById("c" + id);
+    let form = article.querySelector(":scope > details > form.reply-form");
+    if (form) { form.querySelector("textarea").focus(); return; }
+    const top = document.querySelector("form.top-reply");
+    form = document.createElement("form");
+    form.method = "post";
+    form.className = "reply-form";
+    form.action = link.dataset.action || "/c/" + id + "/reply/";
+    form.innerHTML = '<label for="reply-body-' + id + '">Reply</label>' +
+      '<textarea id="reply-body-' + id + '" name="body" rows="4" required></textarea>' +
+      '<div><button type="submit">Reply</button> <button type="button" class="link cancel">cancel</button></div>';
+    const token = top ? top.querySelector("[name=csrfmiddlewaretoken]") : document.querySelector("[name=csrfmiddlewaretoken]");
+    if (token) form.prepend(token.cloneNode());
+    article.querySelector(":scope > details > footer").after(form);
+    form.querySelector("textarea").focus();
+  }
+
+  function insertComment(form, html) {
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const article = holder.querySelector("article");
+    const parent = form.closest("article.comment");
+    if (parent) {
+      parent.querySelector(":scope > details > .replies").append(article);
+      form.remove();
+    } else {
+      document.getElementById("tree").prepend(article);
+      form.reset();
+    }
+    article.scrollIntoView({ block: "nearest" });
+  }
+
+  function showErrors(form, errors) {
+    let list = form.querySelector(".errors");
+    if (!list) { list = document.createElement("ul"); list.className = "errors"; list.setAttribute("role", "alert"); form.prepend(list); }
+    list.innerHTML = "";
+    errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; list.append(li); });
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a.reply-link");
+    if (link) { event.preventDefault(); replyForm(link); return; }
+    const cancel = event.target.closest("button.cancel");
+    if (cancel) { event.preventDefault(); cancel.closest("form").remove(); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    const isVote = form.classList.contains("vote");
+    const isReply = form.classList.contains("reply-form");
+    const isDelete = form.classList.contains("delete");
+    if (!isVote && !isReply && !isDelete) return;
+    if (isDelete && !window.confirm("Delete this comment? Replies stay.")) { event.preventDefault(); return; }
+    event.preventDefault();
+    post(form, event.submitter).then(function (response) {
+      if (response.redirected || response.status === 401 || response.status === 403 && isVote) {
+        window.location.href = response.url; return null;
+      }
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (result) {
+      if (!result) return;
+      if (!result.ok) { showErrors(form, result.data.errors || ["Something went wrong."]); return; }
+      if (isVote) showVote(form, result.data.vote, result.data.score);
+      else if (isReply) insertComment(form, result.data.html);
+      else {
+        const article = form.closest("article.comment");
+        article.classList.add("gone");
+        article.querySelector(":scope > details > .body").innerHTML = '<p class="gone-text">[deleted]</p>';
+        form.remove();
+      }
+    }).catch(function () { form.submit(); });
+  });
+})();

@@ -1,0 +1,41 @@
+"""Small factories: each builds one thing through the same services the site uses."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from threads import services
+from threads.models import Comment, Thread
+
+_numbers = itertools.count(1)
+
+
+def make_user(username: str | None = None, **fields):
+    username = username or f"user{next(_numbers)}"
+    return get_user_model().objects.create_user(
+        username=username, password="pw-for-tests-1", **fields
+    )
+
+
+def make_thread(*, author=None, title: str = "A thread", **fields) -> Thread:
+    return Thread.objects.create(author=author, title=title, **fields)
+
+
+def make_comment(
+    thread: Thread, *, parent: Comment | None = None, author=None, body=None
+) -> Comment:
+    author = author or make_user()
+    body = body or f"comment {next(_numbers)}"
+    return services.comment_reply(author=author, thread=thread, parent=parent, body=body)
+
+
+def make_tree(thread: Thread, *, size: int, author=None, fanout: int = 3) -> list[Comment]:
+    """``size`` comments: every ``fanout``-th one top-level, others replies to a recent one."""
+    author = author or make_user()
+    made: list[Comment] = []
+    for i in range(size):
+        parent = None if i % fanout == 0 or not made else made[(i * 7) % len(made)]
+        made.append(make_comment(thread, parent=parent, author=author, body=f"comment {i}"))
+    return made

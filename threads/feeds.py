@@ -1,0 +1,70 @@
+"""Atom feeds: new threads, and each thread's new comments."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from threads.models import Comment, Thread
+
+FEED_SIZE = 30
+
+
+class LatestThreadsFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Forum: new threads"
+    subtitle = "The newest discussions."
+
+    def link(self):
+        return reverse("threads:thread-list")
+
+    def items(self):
+        return Thread.objects.with_author().newest_first()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_author_name(self, item):
+        return item.shown_author
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+
+class ThreadCommentsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, pk):
+        return get_object_or_404(Thread, pk=pk)
+
+    def title(self, obj):
+        return f"New comments on {obj.title}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return (
+            Comment.objects.for_thread(obj)
+            .visible()
+            .select_related("author")
+            .order_by("-created_at", "-id")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"Comment by {item.shown_author}"
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_author_name(self, item):
+        return item.shown_author
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.edited_at or item.created_at

@@ -1,0 +1,38 @@
+"""Forms: they parse and describe fields; the rules live in ``threads.services``."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import URLValidator
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=settings.COMMENT_MAX_LENGTH,
+        help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, `code`.",
+    )
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(max_length=settings.THREAD_TITLE_MAX_LENGTH)
+    url = forms.URLField(
+        label="URL",
+        required=False,
+        max_length=2000,
+        validators=[URLValidator(schemes=["http", "https"])],
+        assume_scheme="https",
+        help_text="Optional: a link to discuss (http or https).",
+    )
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.COMMENT_MAX_LENGTH,
+    )
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)

@@ -1,0 +1,76 @@
+"""Checks that stored nested-set fields agree with the parent links they were built from.
+
+Used by the tests after concurrent writes, and by the benchmark after its own writes.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+
+from threads.models import Comment, Vote
+
+
+def tree_problems(queryset=None) -> list[str]:
+    """Every way the stored trees differ from a rebuild from ``parent_id``; empty if valid."""
+    comments = queryset if queryset is not None else Comment.objects.all()
+    rows = list(
+        comments.order_by("tree_id", "lft").values_list(
+            "pk", "parent_id", "tree_id", "lft", "rght", "level"
+        )
+    )
+    stored = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows}
+    kids: dict[int | None, list[int]] = {}
+    for pk, parent_id, *_ in rows:  # in stored order, so siblings keep their order
+        kids.setdefault(parent_id, []).append(pk)
+    problems: list[str] = []
+    for root in kids.get(None, []):
+        tree_id = stored[root][0]
+        if tree_id != root:
+            problems.append(f"root {root} has tree_id {tree_id}, expected its own id")
+        counter = 1
+        stack = [(root, 0, False)]
+        while stack:
+            pk, level, closing = stack.pop()
+            if closing:
+                if stored[pk][2] != counter:
+                    problems.append(f"comment {pk}: rght {stored[pk][2]}, expected {counter}")
+                counter += 1
+                continue
+            got_tree, got_lft, _, got_level = stored[pk]
+            if (got_tree, got_lft, got_level) != (tree_id, counter, level):
+                problems.append(
+                    f"comment {pk}: (tree_id, lft, level) = {(got_tree, got_lft, got_level)}, "
+                    f"expected {(tree_id, counter, level)}"
+                )
+            counter += 1
+            stack.append((pk, level, True))
+            stack.extend((child, level + 1, False) for child in reversed(kids.get(pk, [])))
+    tree_ids = [tree_id for tree_id, _, _, level in stored.values() if level == 0]
+    if len(tree_ids) != len(set(tree_ids)):
+        problems.append("two top-level comments share a tree_id")
+    return problems
+
+
+def score_problems(queryset=None) -> list[str]:
+    """Comments whose score or up/down counts differ from their vote rows."""
+    problems = []
+    comments = queryset if queryset is not None else Comment.objects.all()
+    tallies = comments.annotate(
+        vote_sum=Sum("votes__value"), vote_count=Count("votes")
+    ).values_list("pk", "score", "upvotes", "downvotes", "vote_sum", "vote_count")
+    ups = dict(
+        Vote.objects.filter(value=1, comment__isnull=False)
+        .values("comment")
+        .annotate(n=Count("pk"))
+        .values_list("comment", "n")
+    )
+    for pk, score, upvotes, downvotes, vote_sum, vote_count in tallies:
+        vote_sum = vote_sum or 0
+        expected_up = ups.get(pk, 0)
+        expected_down = vote_count - expected_up
+        if (score, upvotes, downvotes) != (vote_sum, expected_up, expected_down):
+            problems.append(
+                f"comment {pk}: score/up/down {(score, upvotes, downvotes)}, "
+                f"votes say {(vote_sum, expected_up, expected_down)}"
+            )
+    return problems

@@ -1,0 +1,255 @@
+"""Views: parse the request, check who is asking, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from threads import selectors, services
+from threads.forms import CommentForm, SignupForm, ThreadForm
+from threads.models import Comment, Thread
+from threads.rendering import render_comment_tree
+from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
+
+THREADS_PER_PAGE = 30
+THREAD_SORTS = ("hot", "new", "top")
+
+
+def wants_json(request) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def thread_list(request):
+    """The front page: threads by hot, new or top."""
+    sort = request.GET.get("sort") if request.GET.get("sort") in THREAD_SORTS else "hot"
+    page = Paginator(selectors.thread_ids_by(sort), THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    threads = selectors.threads_in_order(page.object_list)
+    return render(
+        request,
+        "threads/thread_list.html",
+        {"threads": threads, "page": page, "sort": sort, "sorts": THREAD_SORTS},
+    )
+
+
+def _comment_sort(request) -> str:
+    sort = request.GET.get("sort")
+    return sort if sort in COMMENT_SORTS else DEFAULT_COMMENT_SORT
+
+
+def _reply_to(request) -> int | None:
+    try:
+        return int(request.GET["reply"])
+    except (KeyError, ValueError):
+        return None
+
+
+def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
+    """A thread with its whole comment tree."""
+    thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
+    if slug != thread.slug and request.method == "GET":
+        return redirect(thread, permanent=True)
+    sort = _comment_sort(request)
+    tree = selectors.thread_comment_tree(thread, viewer=request.user, sort=sort)
+    reply_to = reply_to if reply_to is not None else _reply_to(request)
+    context = {
+        "thread": thread,
+        "sort": sort,
+        "sorts": COMMENT_SORTS,
+        "comment_count": tree.total,
+        "thread_vote": selectors.thread_vote(thread, request.user),
+        "tree_html": _tree_html(request, thread, tree, reply_to, sort),
+        "form": form or CommentForm(),
+        "reply_to": reply_to,
+    }
+    return render(request, "threads/thread_detail.html", context, status=status)
+
+
+def _tree_html(request, thread, tree, reply_to, sort):
+    return render_comment_tree(
+        tree,
+        viewer=request.user,
+        csrf_token=get_token(request),
+        locked=thread.is_locked,
+        reply_to=reply_to,
+        page_url=f"{request.path}?sort={sort}&",
+    )
+
+
+def _single_comment_html(request, thread, comment) -> str:
+    """A just-posted comment, for the script to put in place without a reload."""
+    tree = selectors.single_comment_tree(comment)
+    return _tree_html(request, thread, tree, None, DEFAULT_COMMENT_SORT)
+
+
+def comment_detail(request, pk):
+    """One comment's own page: its parents above for context, its replies below."""
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    sort = _comment_sort(request)
+    page = selectors.comment_page(comment, viewer=request.user, sort=sort)
+    context = {
+        "thread": comment.thread,
+        "comment": comment,
+        "ancestors": page.ancestors,
+        "sort": sort,
+        "sorts": COMMENT_SORTS,
+        "tree_html": _tree_html(request, comment.thread, page.tree, _reply_to(request), sort),
+    }
+    return render(request, "threads/comment_detail.html", context)
+
+
+@login_required
+def thread_create(request):
+    """Start a new thread."""
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_create(author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(thread)
+    return render(request, "threads/thread_form.html", {"form": form})
+
+
+@require_POST
+def thread_reply(request, pk):
+    """A new top-level comment."""
+    thread = get_object_or_404(Thread, pk=pk)
+    return _post_reply(request, thread, parent=None)
+
+
+def comment_reply(request, pk):
+    """A reply to a comment; GET shows the thread with the reply form open under it."""
+    parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    if request.method != "POST":
+        url = parent.thread.get_absolute_url()
+        return redirect(f"{url}?reply={parent.pk}#c{parent.pk}")
+    return _post_reply(request, parent.thread, parent=parent)
+
+
+def _post_reply(request, thread, *, parent):
+    back = thread.get_absolute_url() + (f"?reply={parent.pk}#c{parent.pk}" if parent else "")
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_reply(
+                author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            if wants_json(request):
+                return JsonResponse(
+                    {"id": comment.pk, "html": _single_comment_html(request, thread, comment)},
+                    status=201,
+                )
+            return redirect(f"{thread.get_absolute_url()}#c{comment.pk}")
+    if wants_json(request):
+        return JsonResponse({"errors": form.errors.get("body", [])}, status=400)
+    return thread_detail(
+        request, thread.pk, thread.slug, form=form, reply_to=parent.pk if parent else None,
+        status=400,
+    )  # fmt: skip
+
+
+def _vote(request, item, anchor):
+    if not request.user.is_authenticated:
+        return redirect_to_login(anchor)
+    try:
+        value = int(request.POST.get("value", ""))
+    except ValueError:
+        return HttpResponseBadRequest("A vote is +1 (up) or -1 (down).")
+    try:
+        vote = services.vote_cast(user=request.user, item=item, value=value)
+    except ValidationError as error:
+        return HttpResponseBadRequest(" ".join(error.messages))
+    if wants_json(request):
+        item.refresh_from_db(fields=["score", "upvotes", "downvotes"])
+        return JsonResponse({"vote": vote, "score": item.score})
+    return redirect(anchor)
+
+
+def comment_vote(request, pk):
+    """Up or down vote on a comment (again to take it back); GET goes back to the comment."""
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    anchor = f"{comment.thread.get_absolute_url()}#c{comment.pk}"
+    if request.method != "POST":
+        return redirect(anchor)
+    return _vote(request, comment, anchor)
+
+
+def thread_vote(request, pk):
+    """Up or down vote on a thread."""
+    thread = get_object_or_404(Thread, pk=pk)
+    if request.method != "POST":
+        return redirect(thread)
+    return _vote(request, thread, thread.get_absolute_url())
+
+
+@login_required
+def comment_edit(request, pk):
+    """The author edits their comment."""
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                user=request.user, comment=comment, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
+    return render(request, "threads/comment_edit.html", {"form": form, "comment": comment})
+
+
+@login_required
+def comment_delete(request, pk):
+    """The author deletes their comment; GET asks first."""
+    comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    if request.method == "POST":
+        services.comment_delete(user=request.user, comment=comment)
+        if wants_json(request):
+            return JsonResponse({"deleted": comment.pk})
+        return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
+    return render(request, "threads/comment_delete.html", {"comment": comment})
+
+
+def signup(request):
+    """Create an account and log in."""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        messages.success(request, f"Welcome, {user.username}!")
+        next_url = request.POST.get("next") or request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+        return redirect(next_url if safe else reverse("threads:thread-list"))
+    context = {"form": form, "next": request.GET.get("next", "")}
+    return render(request, "registration/signup.html", context)
+
+
+def user_detail(request, username):
+    """A person's page: what they wrote, newest first, and their karma."""
+    user = get_object_or_404(get_user_model(), username=username)
+    page = Paginator(selectors.user_activity(user), 25).get_page(request.GET.get("page"))
+    context = {"profile": user, "page": page, "karma": selectors.user_karma(user)}
+    return render(request, "threads/user_detail.html", context)

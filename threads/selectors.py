@@ -195,11 +195,13 @@ def user_activity(user):
     """What a person wrote, newest first, as (created_at, kind, id) ready to paginate."""
     threads = (
         Thread.objects.filter(author=user)
+        .order_by()
         .annotate(kind=Value("thread", output_field=CharField()))
         .values_list("created_at", "kind", "id")
     )
     comments = (
         Comment.objects.filter(author=user)
+        .order_by()
         .annotate(kind=Value("comment", output_field=CharField()))
         .values_list("created_at", "kind", "id")
     )

@@ -187,8 +187,8 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         Vote.objects.filter(pk=existing.pk).update(value=new)
     type(item).objects.filter(pk=item.pk).update(
         score=F("score") + (new - old),
-        upvotes=F("upvotes") + (new == 1) - (old == 1),
-        downvotes=F("downvotes") + (new == -1) - (old == -1),
+        upvotes=F("upvotes") + (int(new == Vote.UP) - int(old == Vote.UP)),
+        downvotes=F("downvotes") + (int(new == Vote.DOWN) - int(old == Vote.DOWN)),
     )
     return new
 

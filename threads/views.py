@@ -125,9 +125,15 @@ def thread_create(request):
 
 @require_POST
 def thread_reply(request, pk):
-    """A new top-level comment."""
+    """A new comment on the thread: top-level, or under the comment named by ``parent``."""
     thread = get_object_or_404(Thread, pk=pk)
-    return _post_reply(request, thread, parent=None)
+    parent_id = request.POST.get("parent", "")
+    parent = None
+    if parent_id:
+        parent = Comment.objects.filter(pk=parent_id if parent_id.isdigit() else 0).first()
+        if parent is None:
+            return HttpResponseBadRequest("The comment you replied to does not exist.")
+    return _post_reply(request, thread, parent=parent)
 
 
 def comment_reply(request, pk):

@@ -45,6 +45,8 @@ def test_seed_imports_23_comments_from_36_lines():
     assert thread.title.startswith("The Stalin personality cult era after WWII")
     assert len(thread.title) <= 80
     assert tree_problems() == []
+    assert set(Comment.objects.values_list("author_name", flat=True)) == {"anonymous"}
+    assert Comment.objects.filter(author__isnull=False).count() == 0
 
 
 def test_seed_import_is_idempotent():

@@ -64,6 +64,15 @@
     errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; list.append(li); });
   }
 
+  // Replies added in place change how many a collapsed comment hides: count on closing.
+  document.addEventListener("toggle", function (event) {
+    const details = event.target;
+    if (details.open || !details.parentElement.matches("article.comment")) return;
+    const count = details.querySelectorAll("article.comment").length;
+    const label = details.querySelector(":scope > summary .hidden-count");
+    if (label) label.textContent = count ? "(" + count + (count === 1 ? " reply" : " replies") + " hidden)" : "";
+  }, true);
+
   document.addEventListener("click", function (event) {
     const link = event.target.closest("a.reply-link");
     if (link) { event.preventDefault(); replyForm(link); return; }

@@ -14,6 +14,7 @@ from django.conf import settings
 from threads.importers import ImportFailed, ParsedComment, ParsedThread
 
 TITLE_PREFIX = "# "
+UNKNOWN_AUTHOR = "anonymous"  # transcripts carry no names
 SHORT_TITLE_LENGTH = 80
 
 
@@ -48,7 +49,14 @@ def parse(text: str, *, name: str, title: str | None = None) -> ParsedThread:
             repeats += 1
             continue
         seen.add(source_id)
-        comments.append(ParsedComment(source_id=source_id, parent_source_id=parent_id, body=body))
+        comments.append(
+            ParsedComment(
+                source_id=source_id,
+                parent_source_id=parent_id,
+                body=body,
+                author_name=UNKNOWN_AUTHOR,
+            )
+        )
     if not comments:
         raise ImportFailed(f"{name}: no comments found (the file is empty)")
     thread_title = heading or (title or "").strip() or _shorten(comments[0].body)
@@ -58,7 +66,11 @@ def parse(text: str, *, name: str, title: str | None = None) -> ParsedThread:
             f"over the limit of {settings.THREAD_TITLE_MAX_LENGTH}"
         )
     return ParsedThread(
-        source=_thread_key(thread_title), title=thread_title, comments=comments, repeats=repeats
+        source=_thread_key(thread_title),
+        title=thread_title,
+        author_name=UNKNOWN_AUTHOR,
+        comments=comments,
+        repeats=repeats,
     )
 
 

@@ -25,7 +25,6 @@ def _chromium_or_skip() -> str:
     reason = f"Chromium not found at {CHROMIUM}: browser tests need it (apt-get install chromium)"
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI never skips browser tests")
-    print(f"\nSKIPPING browser tests: {reason}")
     pytest.skip(reason)
 
 

@@ -129,7 +129,7 @@ def test_works_without_javascript(browser, live_server, seed_thread):
         page.click(f"#c{first.pk} > details > footer a.reply-link")
         page.fill(f"#c{first.pk} form.reply-form textarea", "posted without script")
         page.click(f"#c{first.pk} form.reply-form button[type=submit]")
-        page.wait_for_url(f"**#c*")
+        page.wait_for_url("**#c*")
         assert "posted without script" in page.locator(f"#c{first.pk}").inner_text()
         page.click(f"#c{first.pk} > details > footer form.vote button.up")
         page.wait_for_load_state()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Sum, Value
 from django.utils import timezone
 
-from threads.models import DELETED_AUTHOR, Comment, Thread, Vote
+from threads.models import DELETED_AUTHOR, Comment, ModerationLog, Thread, Vote
 from threads.sorting import COMMENT_SORT_KEYS, DEFAULT_COMMENT_SORT, hot_rank
 
 MAX_DISPLAY_DEPTH = 8
@@ -230,3 +230,10 @@ class ActivityList:
             if obj is not None:
                 items.append((kind, obj))
         return items
+
+
+def moderation_log_entries():
+    """The log newest first, with everything a row links to fetched in the same query."""
+    return ModerationLog.objects.select_related(
+        "moderator", "thread", "comment__thread", "user"
+    ).order_by("-created_at", "-id")

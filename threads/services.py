@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from threads.importers import ParsedComment, ParsedThread
 from threads.markup import render_markdown
-from threads.models import Ban, Comment, ModerationLog, Report, Thread, Vote
+from threads.models import MODERATORS_GROUP, Ban, Comment, ModerationLog, Report, Thread, Vote
 
 REASON_MAX_LENGTH = 500
 
@@ -50,6 +51,7 @@ ALREADY_REPORTED = "You have already reported this comment; a moderator will loo
 BAN_SELF = "You can't ban yourself."
 BAN_STAFF = "Only a superuser can ban staff."
 BAN_END_IN_PAST = "The end of the ban must be in the future."
+NO_MODERATORS_GROUP = 'The "{group}" group is missing: run "python manage.py migrate" first.'
 
 
 def _clean_text(body: str) -> str:
@@ -588,3 +590,17 @@ def _resolve_reports(comment: Comment, moderator, status: str) -> int:
     return Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
         status=status, resolved_by=moderator, resolved_at=timezone.now()
     )
+
+
+def moderator_add(*, user) -> bool:
+    """Make ``user`` a moderator: staff, in the Moderators group. False if already one."""
+    group = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if group is None:
+        raise ValidationError(NO_MODERATORS_GROUP.format(group=MODERATORS_GROUP), code="no_group")
+    with transaction.atomic():
+        changed = not user.is_staff or not user.groups.filter(pk=group.pk).exists()
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(group)
+    return changed

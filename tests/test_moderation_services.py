@@ -19,7 +19,13 @@ Action = ModerationLog.Action
 def log_rows():
     return list(
         ModerationLog.objects.order_by("id").values_list(
-            "moderator__username", "action", "thread_id", "comment_id", "user_id", "reason", "detail"
+            "moderator__username",
+            "action",
+            "thread_id",
+            "comment_id",
+            "user_id",
+            "reason",
+            "detail",
         )
     )
 

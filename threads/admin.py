@@ -290,11 +290,13 @@ class ReportQueueAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmi
 
     def get_queryset(self, request):
         open_reports = Report.objects.filter(status=Report.Status.OPEN).select_related("reporter")
+        # Not super(): it orders by the annotation before the annotation exists.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
+            self.model._default_manager.annotate(
+                open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN))
+            )
             .filter(open_reports__gt=0)
+            .order_by(*self.get_ordering(request))
             .select_related("author", "thread")
             .prefetch_related(
                 Prefetch(

@@ -197,11 +197,13 @@ def user_activity(user):
         Thread.objects.filter(author=user)
         .annotate(kind=Value("thread", output_field=CharField()))
         .values_list("created_at", "kind", "id")
+        .order_by()  # SQLite refuses ORDER BY (the Meta ordering) inside a UNION part
     )
     comments = (
         Comment.objects.filter(author=user)
         .annotate(kind=Value("comment", output_field=CharField()))
         .values_list("created_at", "kind", "id")
+        .order_by()
     )
     return ActivityList(threads.union(comments, all=True).order_by("-created_at"))
 

@@ -220,8 +220,9 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         Vote.objects.filter(pk=existing.pk).update(value=new)
     type(item).objects.filter(pk=item.pk).update(
         score=F("score") + (new - old),
-        upvotes=F("upvotes") + (new == 1) - (old == 1),
-        downvotes=F("downvotes") + (new == -1) - (old == -1),
+        upvotes=F("upvotes")
+        + (int(new == 1) - int(old == 1)),  # ints: PostgreSQL has no int + bool
+        downvotes=F("downvotes") + (int(new == -1) - int(old == -1)),
     )
     return new
 

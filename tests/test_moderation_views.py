@@ -103,6 +103,11 @@ def test_author_of_removed_comment_cannot_see_it_either(client, removed, another
     text = client.get(removed.get_absolute_url()).content.decode()
     assert "secret insult" not in text
     assert report_url(removed) not in text  # nothing left to report
+    for name in ("threads:comment-edit", "threads:comment-delete"):
+        response = client.get(reverse(name, args=[removed.pk]))
+        assert response.status_code == 403
+        assert "secret insult" not in response.content.decode()
+        assert "A moderator removed this comment" in response.content.decode()
 
 
 def test_locked_thread_shows_notice_and_no_controls(client, a_moderator, a_thread, a_comment):

@@ -218,10 +218,10 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         existing.delete()
     else:
         Vote.objects.filter(pk=existing.pk).update(value=new)
+    # int(): PostgreSQL has no integer + boolean operator.
     type(item).objects.filter(pk=item.pk).update(
         score=F("score") + (new - old),
-        upvotes=F("upvotes")
-        + (int(new == 1) - int(old == 1)),  # ints: PostgreSQL has no int + bool
+        upvotes=F("upvotes") + (int(new == 1) - int(old == 1)),
         downvotes=F("downvotes") + (int(new == -1) - int(old == -1)),
     )
     return new

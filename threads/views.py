@@ -208,6 +208,8 @@ def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    if comment.is_removed:
+        raise PermissionDenied(services.COMMENT_REMOVED)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,6 +229,8 @@ def comment_delete(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    if comment.is_removed:
+        raise PermissionDenied(services.COMMENT_REMOVED)
     if request.method == "POST":
         services.comment_delete(user=request.user, comment=comment)
         if wants_json(request):

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import make_comment, make_thread, make_user
+from tests.factories import make_comment, make_moderator, make_superuser, make_thread, make_user
+from threads import services
 
 
 @pytest.fixture
@@ -31,3 +32,23 @@ def a_comment(a_thread, another_user):
 def a_reply(a_thread, a_comment, a_user):
     """alice's reply to bob's comment."""
     return make_comment(a_thread, parent=a_comment, author=a_user, body="a reply")
+
+
+@pytest.fixture
+def a_moderator(db):
+    """mia: staff in the Moderators group."""
+    return make_moderator("mia")
+
+
+@pytest.fixture
+def a_superuser(db):
+    """root: can do everything."""
+    return make_superuser("root")
+
+
+@pytest.fixture
+def a_banned_user(db, a_moderator):
+    """carl, banned for good by mia."""
+    carl = make_user("carl")
+    services.user_ban(moderator=a_moderator, user=carl, reason="spam links")
+    return carl

@@ -39,3 +39,16 @@ def make_tree(thread: Thread, *, size: int, author=None, fanout: int = 3) -> lis
         parent = None if i % fanout == 0 or not made else made[(i * 7) % len(made)]
         made.append(make_comment(thread, parent=parent, author=author, body=f"comment {i}"))
     return made
+
+
+def make_moderator(username: str = "mod", **fields):
+    """Staff in the Moderators group (created by the migration), as add_moderator makes them."""
+    user = make_user(username, **fields)
+    services.moderator_add(user=user)
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions
+
+
+def make_superuser(username: str = "root"):
+    return get_user_model().objects.create_superuser(
+        username=username, password="pw-for-tests-1", email=f"{username}@example.com"
+    )

@@ -15,6 +15,15 @@ class CommentForm(forms.Form):
     )
 
 
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong with this comment?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A short reason for the moderators, e.g. spam, insult, off topic.",
+    )
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(max_length=settings.THREAD_TITLE_MAX_LENGTH)
     url = forms.URLField(

@@ -195,3 +195,153 @@ class Vote(models.Model):
     def __str__(self):
         item = f"comment {self.comment_id}" if self.comment_id else f"thread {self.thread_id}"
         return f"{self.user_id} {'+1' if self.value > 0 else '-1'} on {item}"
+
+
+# Moderation: bans, reports and the public log of every moderator action.
+
+MODERATORS_GROUP = "Moderators"
+
+
+class BanQuerySet(models.QuerySet):
+    def active(self, *, now=None):
+        """Bans in force: not lifted, and either permanent or not yet over."""
+        now = now or timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
+
+
+class Ban(models.Model):
+    """A ban on writing. Lifting keeps the row, so a user's bans stay on record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bans"
+    )
+    reason = models.TextField()
+    until = models.DateTimeField(
+        null=True, blank=True, help_text="When the ban ends; empty means permanent."
+    )
+    banned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a moderator unbans or the ban is replaced."
+    )
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(lifted_at__isnull=True),
+                name="ban_one_unlifted_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ban of {self.user_id} {self.term}"
+
+    @property
+    def term(self) -> str:
+        if self.until is None:
+            return "permanently"
+        return f"until {self.until:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def is_active(self) -> bool:
+        now = timezone.now()
+        return self.lifted_at is None and (self.until is None or self.until > now)
+
+
+class Report(models.Model):
+    """A reader's report of one comment; one open report per reader per comment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        REMOVED = "removed", "comment removed"
+        DISMISSED = "dismissed", "dismissed"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(status="open"),
+                name="report_one_open_per_user_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "comment"], name="report_status_comment_idx")]
+
+    def __str__(self):
+        return f"Report by {self.reporter_id} on comment {self.comment_id} ({self.status})"
+
+
+class ReportedComment(Comment):
+    """The report queue in the admin: comments with open reports, most reported first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reported comment"
+        verbose_name_plural = "report queue"
+
+
+class ModerationLog(models.Model):
+    """One row per moderation action, written by the same transaction as the action."""
+
+    class Action(models.TextChoices):
+        COMMENT_REMOVE = "comment_remove", "removed comment"
+        COMMENT_RESTORE = "comment_restore", "restored comment"
+        THREAD_LOCK = "thread_lock", "locked thread"
+        THREAD_UNLOCK = "thread_unlock", "unlocked thread"
+        USER_BAN = "user_ban", "banned user"
+        USER_UNBAN = "user_unban", "unbanned user"
+        REPORTS_DISMISS = "reports_dismiss", "dismissed reports"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The user acted on (bans).",
+    )
+    reason = models.TextField(blank=True)
+    detail = models.CharField(
+        max_length=200, blank=True, help_text='Extra facts, e.g. "until 2030-01-01 00:00 UTC".'
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "moderation log entry"
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.moderator_id} at {self.created_at:%Y-%m-%d}"

@@ -45,7 +45,7 @@ def _path_pattern(name: str) -> str:
 def comment_paths() -> dict[str, str]:
     return {
         action: _path_pattern(f"threads:comment-{action}")
-        for action in ("detail", "vote", "reply", "edit", "delete")
+        for action in ("detail", "vote", "reply", "edit", "delete", "report")
     }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Sum, Value
 from django.utils import timezone
 
-from threads.models import DELETED_AUTHOR, Comment, Thread, Vote
+from threads.models import DELETED_AUTHOR, Comment, ModerationLog, Thread, Vote
 from threads.sorting import COMMENT_SORT_KEYS, DEFAULT_COMMENT_SORT, hot_rank
 
 MAX_DISPLAY_DEPTH = 8
@@ -198,12 +198,14 @@ def user_activity(user):
         .order_by()
         .annotate(kind=Value("thread", output_field=CharField()))
         .values_list("created_at", "kind", "id")
+        .order_by()  # SQLite refuses ORDER BY (the Meta ordering) inside a UNION part
     )
     comments = (
         Comment.objects.filter(author=user)
         .order_by()
         .annotate(kind=Value("comment", output_field=CharField()))
         .values_list("created_at", "kind", "id")
+        .order_by()
     )
     return ActivityList(threads.union(comments, all=True).order_by("-created_at"))
 
@@ -232,3 +234,10 @@ class ActivityList:
             if obj is not None:
                 items.append((kind, obj))
         return items
+
+
+def moderation_log_entries():
+    """The log newest first, with everything a row links to fetched in the same query."""
+    return ModerationLog.objects.select_related(
+        "moderator", "thread", "comment__thread", "user"
+    ).order_by("-created_at", "-id")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,7 +22,9 @@ from django.utils import timezone
 
 from threads.importers import ParsedComment, ParsedThread
 from threads.markup import render_markdown
-from threads.models import Comment, Thread, Vote
+from threads.models import MODERATORS_GROUP, Ban, Comment, ModerationLog, Report, Thread, Vote
+
+REASON_MAX_LENGTH = 500
 
 EMPTY_TEXT = "Write something first: the text is empty."
 TEXT_TOO_LONG = "The text is {length:,} characters long; the limit is {limit:,}."
@@ -33,6 +36,22 @@ ALREADY_DELETED = "This comment is already deleted."
 CANNOT_VOTE_OWN = "You can't vote on what you wrote."
 BAD_VOTE_VALUE = "A vote is +1 (up) or -1 (down)."
 LOGIN_REQUIRED = "Log in first."
+BANNED = (
+    "You are banned {term}: you can read, but not post, reply, edit, vote or report. "
+    "Reason: {reason}"
+)
+COMMENT_REMOVED = "A moderator removed this comment, so it can't be changed."
+NOT_A_MODERATOR = "Only moderators can do that."
+REASON_REQUIRED = "Give a reason: it goes into the public moderation log."
+REPORT_REASON_REQUIRED = "Say briefly what is wrong with this comment."
+REASON_TOO_LONG = "Keep the reason under {limit} characters."
+REPORT_OWN_COMMENT = "You can't report your own comment."
+REPORT_GONE_COMMENT = "This comment is already deleted or removed."
+ALREADY_REPORTED = "You have already reported this comment; a moderator will look at it."
+BAN_SELF = "You can't ban yourself."
+BAN_STAFF = "Only a superuser can ban staff."
+BAN_END_IN_PAST = "The end of the ban must be in the future."
+NO_MODERATORS_GROUP = 'The "{group}" group is missing: run "python manage.py migrate" first.'
 
 
 def _clean_text(body: str) -> str:
@@ -48,9 +67,18 @@ def _clean_text(body: str) -> str:
 
 
 def ensure_can_write(user) -> None:
-    """The one gate every write passes: an active account."""
+    """The one gate every write passes: an active account that is not banned."""
     if user is None or not user.is_authenticated or not user.is_active:
         raise PermissionDenied(LOGIN_REQUIRED)
+    ban = active_ban(user)
+    if ban is not None:
+        raise PermissionDenied(BANNED.format(term=ban.term, reason=ban.reason))
+
+
+def active_ban(user) -> Ban | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Ban.objects.active().filter(user=user).first()
 
 
 def _ensure_open(thread_id: int) -> None:
@@ -125,6 +153,8 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
         raise PermissionDenied(NOT_YOUR_COMMENT)
     if comment.is_deleted:
         raise ValidationError(ALREADY_DELETED, code="deleted")
+    if comment.is_removed:
+        raise PermissionDenied(COMMENT_REMOVED)
     body = _clean_text(body)
     with transaction.atomic():
         _ensure_open(comment.thread_id)
@@ -142,6 +172,9 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     ensure_can_write(user)
     if comment.author_id != user.pk:
         raise PermissionDenied(NOT_YOUR_COMMENT)
+    if comment.is_removed:
+        # Deleting would wipe the text moderators removed; it stays for the record.
+        raise PermissionDenied(COMMENT_REMOVED)
     with transaction.atomic():
         comment.is_deleted = True
         comment.body = ""
@@ -185,6 +218,7 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         existing.delete()
     else:
         Vote.objects.filter(pk=existing.pk).update(value=new)
+    # int(): PostgreSQL has no integer + boolean operator.
     type(item).objects.filter(pk=item.pk).update(
         score=F("score") + (new - old),
         upvotes=F("upvotes") + (int(new == Vote.UP) - int(old == Vote.UP)),
@@ -370,3 +404,204 @@ def _write_by_depth(thread: Thread, nodes: dict[str, Comment], parents: dict) ->
             Comment.objects.filter(thread=thread, level=0, tree_id=0).update(tree_id=F("id"))
             for node in batch:
                 node.tree_id = node.pk
+
+
+# Moderation. Each action checks the moderator's permission, then changes the state and
+# writes its ModerationLog row in one transaction, so no moderation goes unlogged.
+# Repeating an action that changes nothing (removing a removed comment, locking a locked
+# thread) is a no-op: it returns quietly and writes no second log entry, so the public
+# log lists only what actually changed. State flips are conditional UPDATEs, so two
+# moderators clicking at once produce one change and one log entry.
+
+
+def _ensure_moderator(user, permission: str) -> None:
+    """Staff with the permission (the Moderators group gives it; superusers have all)."""
+    if not (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(permission)
+    ):
+        raise PermissionDenied(NOT_A_MODERATOR)
+
+
+def _clean_reason(reason: str, *, required: bool, empty_message: str = REASON_REQUIRED) -> str:
+    reason = " ".join((reason or "").split())
+    if required and not reason:
+        raise ValidationError(empty_message, code="reason_required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            REASON_TOO_LONG.format(limit=REASON_MAX_LENGTH), code="reason_too_long"
+        )
+    return reason
+
+
+def _log(moderator, action: str, *, reason: str = "", detail: str = "", **targets):
+    return ModerationLog.objects.create(
+        moderator=moderator, action=action, reason=reason, detail=detail, **targets
+    )
+
+
+def comment_remove(*, moderator, comment: Comment, reason: str) -> Comment:
+    """Hide a comment's text from the public; the text stays stored, replies stay visible.
+
+    Its open reports are resolved as "removed" in the same transaction.
+    """
+    _ensure_moderator(moderator, "threads.change_comment")
+    reason = _clean_reason(reason, required=True)
+    with transaction.atomic():
+        changed = Comment.objects.filter(pk=comment.pk, is_removed=False).update(is_removed=True)
+        if changed:
+            _log(
+                moderator,
+                ModerationLog.Action.COMMENT_REMOVE,
+                comment=comment,
+                thread_id=comment.thread_id,
+                reason=reason,
+            )
+        _resolve_reports(comment, moderator, Report.Status.REMOVED)
+    comment.is_removed = True
+    return comment
+
+
+def comment_restore(*, moderator, comment: Comment, reason: str = "") -> Comment:
+    """Undo a removal: the text was never touched, so exactly what was there comes back."""
+    _ensure_moderator(moderator, "threads.change_comment")
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        changed = Comment.objects.filter(pk=comment.pk, is_removed=True).update(is_removed=False)
+        if changed:
+            _log(
+                moderator,
+                ModerationLog.Action.COMMENT_RESTORE,
+                comment=comment,
+                thread_id=comment.thread_id,
+                reason=reason,
+            )
+    comment.is_removed = False
+    return comment
+
+
+def _set_thread_lock(moderator, thread: Thread, locked: bool, reason: str) -> Thread:
+    _ensure_moderator(moderator, "threads.change_thread")
+    reason = _clean_reason(reason, required=False)
+    action = ModerationLog.Action.THREAD_LOCK if locked else ModerationLog.Action.THREAD_UNLOCK
+    with transaction.atomic():
+        changed = Thread.objects.filter(pk=thread.pk, is_locked=not locked).update(is_locked=locked)
+        if changed:
+            _log(moderator, action, thread=thread, reason=reason)
+    thread.is_locked = locked
+    return thread
+
+
+def thread_lock(*, moderator, thread: Thread, reason: str = "") -> Thread:
+    """No more replies or votes; everything already there stays readable."""
+    return _set_thread_lock(moderator, thread, True, reason)
+
+
+def thread_unlock(*, moderator, thread: Thread, reason: str = "") -> Thread:
+    return _set_thread_lock(moderator, thread, False, reason)
+
+
+def user_ban(*, moderator, user, reason: str, until=None) -> Ban:
+    """Stop ``user`` writing until ``until`` (None: for good); they can still log in and read.
+
+    Banning again with the same reason and end changes nothing; different terms replace
+    the ban in force (the old row is kept, marked lifted).
+    """
+    _ensure_moderator(moderator, "auth.change_user")
+    if user.pk == moderator.pk:
+        raise ValidationError(BAN_SELF, code="ban_self")
+    if user.is_staff and not moderator.is_superuser:
+        raise PermissionDenied(BAN_STAFF)
+    reason = _clean_reason(reason, required=True)
+    now = timezone.now()
+    if until is not None and until <= now:
+        raise ValidationError(BAN_END_IN_PAST, code="ban_end_in_past")
+    with transaction.atomic():
+        current = Ban.objects.select_for_update().filter(user=user, lifted_at__isnull=True).first()
+        same_terms = current is not None and (current.reason, current.until) == (reason, until)
+        if same_terms and current.is_active:
+            return current
+        if current is not None:
+            Ban.objects.filter(pk=current.pk).update(lifted_at=now)
+        ban = Ban.objects.create(
+            user=user, reason=reason, until=until, banned_by=moderator, created_at=now
+        )
+        _log(moderator, ModerationLog.Action.USER_BAN, user=user, reason=reason, detail=ban.term)
+    return ban
+
+
+def user_unban(*, moderator, user, reason: str = "") -> Ban | None:
+    """Lift the ban in force, if any; returns the lifted ban (None when there was none)."""
+    _ensure_moderator(moderator, "auth.change_user")
+    reason = _clean_reason(reason, required=False)
+    now = timezone.now()
+    with transaction.atomic():
+        ban = Ban.objects.select_for_update().active(now=now).filter(user=user).first()
+        if ban is None:
+            return None
+        Ban.objects.filter(pk=ban.pk).update(lifted_at=now)
+        ban.lifted_at = now
+        _log(moderator, ModerationLog.Action.USER_UNBAN, user=user, reason=reason)
+    return ban
+
+
+def report_create(*, reporter, comment: Comment, reason: str) -> Report:
+    """A reader flags a comment for the moderators; one open report per reader per comment."""
+    ensure_can_write(reporter)
+    reason = _clean_reason(reason, required=True, empty_message=REPORT_REASON_REQUIRED)
+    if comment.author_id is not None and comment.author_id == reporter.pk:
+        raise ValidationError(REPORT_OWN_COMMENT, code="own_comment")
+    if comment.is_deleted or comment.is_removed:
+        raise ValidationError(REPORT_GONE_COMMENT, code="gone")
+    open_reports = Report.objects.filter(
+        comment=comment, reporter=reporter, status=Report.Status.OPEN
+    )
+    if open_reports.exists():
+        raise ValidationError(ALREADY_REPORTED, code="duplicate")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+    except IntegrityError:
+        # A double submit raced past the check; the constraint kept one report.
+        raise ValidationError(ALREADY_REPORTED, code="duplicate") from None
+
+
+def reports_dismiss(*, moderator, comment: Comment, reason: str = "") -> int:
+    """Close a comment's open reports without acting on it; returns how many were closed."""
+    _ensure_moderator(moderator, "threads.change_report")
+    reason = _clean_reason(reason, required=False)
+    with transaction.atomic():
+        count = _resolve_reports(comment, moderator, Report.Status.DISMISSED)
+        if count:
+            _log(
+                moderator,
+                ModerationLog.Action.REPORTS_DISMISS,
+                comment=comment,
+                thread_id=comment.thread_id,
+                reason=reason,
+                detail=f"{count} report{'' if count == 1 else 's'}",
+            )
+    return count
+
+
+def _resolve_reports(comment: Comment, moderator, status: str) -> int:
+    return Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
+        status=status, resolved_by=moderator, resolved_at=timezone.now()
+    )
+
+
+def moderator_add(*, user) -> bool:
+    """Make ``user`` a moderator: staff, in the Moderators group. False if already one."""
+    group = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if group is None:
+        raise ValidationError(NO_MODERATORS_GROUP.format(group=MODERATORS_GROUP), code="no_group")
+    with transaction.atomic():
+        changed = not user.is_staff or not user.groups.filter(pk=group.pk).exists()
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(group)
+    return changed

@@ -16,12 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from threads import selectors, services
-from threads.forms import CommentForm, SignupForm, ThreadForm
+from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
 
 THREADS_PER_PAGE = 30
+LOG_ENTRIES_PER_PAGE = 50
+REPORT_SENT = "Thanks: your report went to the moderators."
 THREAD_SORTS = ("hot", "new", "top")
 
 
@@ -212,6 +214,8 @@ def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    if comment.is_removed:
+        raise PermissionDenied(services.COMMENT_REMOVED)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,6 +235,8 @@ def comment_delete(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied(services.NOT_YOUR_COMMENT)
+    if comment.is_removed:
+        raise PermissionDenied(services.COMMENT_REMOVED)
     if request.method == "POST":
         services.comment_delete(user=request.user, comment=comment)
         if wants_json(request):
@@ -259,3 +265,33 @@ def user_detail(request, username):
     page = Paginator(selectors.user_activity(user), 25).get_page(request.GET.get("page"))
     context = {"profile": user, "page": page, "karma": selectors.user_karma(user)}
     return render(request, "threads/user_detail.html", context)
+
+
+@login_required
+def comment_report(request, pk):
+    """A reader reports a comment to the moderators, with a short reason."""
+    comment = get_object_or_404(Comment.objects.select_related("thread", "author"), pk=pk)
+    services.ensure_can_write(request.user)  # a banned reader learns why before typing
+    back = f"{comment.thread.get_absolute_url()}#c{comment.pk}"
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                reporter=request.user, comment=comment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, REPORT_SENT)
+            return redirect(back)
+    status = 400 if form.errors else 200
+    context = {"form": form, "comment": comment, "back": back}
+    return render(request, "threads/comment_report.html", context, status=status)
+
+
+def moderation_log(request):
+    """The public moderation log, newest first: who did what to which item, and why."""
+    page = Paginator(selectors.moderation_log_entries(), LOG_ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "threads/moderation_log.html", {"page": page})

@@ -58,6 +58,8 @@ def text(value, where: str, what: str, *, limit: int | None = None, null_ok=True
         return ""
     if not isinstance(value, str):
         raise ImportFailed(f"{where}: {what} must be a string, not {type_name(value)}")
+    if "\x00" in value:  # PostgreSQL text cannot hold it
+        raise ImportFailed(f"{where}: {what} contains a NUL character")
     if limit is not None and len(value) > limit:
         raise ImportFailed(
             f"{where}: {what} is {len(value):,} characters long, over the limit of {limit:,}"

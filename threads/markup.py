@@ -5,6 +5,8 @@ as text (``html=False``), and whatever the renderer emits still passes through n
 a bug in one layer cannot open a hole on its own.
 """
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -22,8 +24,18 @@ _markdown = (
 )
 
 
+# One line of words and plain punctuation, where no Markdown or linkify rule can fire: a
+# letter/digit, space or ,;!?'"()- anywhere, a "." not directly before a letter or digit
+# (no fuzzy link), not starting with a space, "-" or "12." / "12)" (no code, no list),
+# not ending with a space. Imports are mostly
+# such lines; rendering them skips the parser and gives byte-identical output.
+_PLAIN_LINE = re.compile(r"(?![ -]|\d+[.)])(?:[^\W_]|[ ,;!?'\"()-]|\.(?![^\W_]))+")
+
+
 def render_markdown(text: str) -> str:
     """Markdown in, sanitized HTML out; every link marked as user content."""
+    if _PLAIN_LINE.fullmatch(text) and text[-1] != " ":
+        return f"<p>{text}</p>\n"
     html = _markdown.render(text)
     return nh3.clean(
         html,

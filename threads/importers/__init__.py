@@ -41,6 +41,8 @@ class ParsedThread:
     author_name: str = ""
     created_at: datetime | None = None
     score: int = 0
+    upvotes: int = 0
+    downvotes: int = 0
     is_locked: bool = False
     comments: list[ParsedComment] = field(default_factory=list)
     repeats: int = 0
@@ -72,16 +74,28 @@ def read_text(path) -> str:
 
 
 def parse_file(path, *, fmt: str | None = None, title: str | None = None) -> ParsedThread:
-    """Read, detect the format, parse, and check the tree's shape."""
+    """Read, detect the format, parse, and check the tree's shape of a one-thread file."""
+    threads = parse_threads(path, fmt=fmt, title=title)
+    if len(threads) != 1:
+        raise ImportFailed(f"{path}: holds {len(threads)} threads, not one")
+    return threads[0]
+
+
+def parse_threads(path, *, fmt: str | None = None, title: str | None = None) -> list[ParsedThread]:
+    """Every thread in the file (forum JSON may hold several), each checked like parse_file."""
     from threads.importers import registry
 
     text = read_text(path)
     if not text.strip():
         raise ImportFailed(f"{path}: the file is empty")
-    parser = registry.parser_for(text, fmt=fmt, name=str(path))
-    parsed = parser(text, name=str(path), title=title)
-    check_tree(parsed, name=str(path))
-    return parsed
+    threads = registry.parse(text, fmt=fmt, name=str(path), title=title)
+    sources: set[str] = set()
+    for parsed in threads:
+        if parsed.source in sources:
+            raise ImportFailed(f"{path}: thread {parsed.source!r} appears twice")
+        sources.add(parsed.source)
+        check_tree(parsed, name=str(path))
+    return threads
 
 
 def check_tree(parsed: ParsedThread, *, name: str) -> None:

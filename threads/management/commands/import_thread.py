@@ -1,21 +1,26 @@
-"""Import a discussion from a file: a transcript (.txt) or an export (see README).
+"""Import discussions from a file: a transcript (.txt) or an export (see README).
 
-Running it again on the same source adds nothing; on a newer export of the same thread
-it adds only the new comments. Bad input stops with one line naming the file and the
-offending line or item, and nothing is written.
+Formats: our own forum JSON (``export_thread`` writes it; one file may hold several
+threads), Reddit, Lemmy and Hacker News JSON, detected from the content. Running it
+again on the same source adds nothing; on a newer export of the same thread it adds
+only the new comments and refreshes scores. Bad input stops with one line naming the
+file and the offending line or item, and nothing is written.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from threads import services
-from threads.importers import ImportFailed, parse_file
+from threads.importers import ImportFailed, parse_threads
 from threads.importers.registry import PARSERS
+
+PROGRESS_MIN_COMMENTS = 5000  # smaller imports finish before a bar is worth drawing
 
 
 class Command(BaseCommand):
-    help = "Import a thread from a transcript or export file; idempotent."
+    help = "Import threads from a transcript or export file; idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="File to import.")
@@ -29,12 +34,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, title, fmt, dry_run, verbosity, **options):
         try:
-            parsed = parse_file(path, fmt=fmt, title=title)
+            threads = parse_threads(path, fmt=fmt, title=title)
         except ImportFailed as error:
             raise CommandError(str(error)) from None
-        result = services.thread_import(parsed=parsed, dry_run=dry_run)
-        if verbosity:
-            self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
+        with transaction.atomic():  # a file with several threads imports all or none
+            for parsed in threads:
+                progress = self.progress_bar(len(parsed.comments), verbosity)
+                result = services.thread_import(parsed=parsed, dry_run=dry_run, progress=progress)
+                if progress is not None:
+                    self.stderr.write("")
+                if verbosity:
+                    self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
+
+    def progress_bar(self, total: int, verbosity: int):
+        """A one-line bar redrawn per batch, only on a terminal and for big imports."""
+        if not verbosity or total < PROGRESS_MIN_COMMENTS or not self.stderr.isatty():
+            return None
+
+        def draw(done: int, total: int) -> None:
+            filled = 30 * done // total
+            bar = "#" * filled + "-" * (30 - filled)
+            self.stderr.write(f"\r[{bar}] {done:,}/{total:,} comments", ending="")
+            self.stderr.flush()
+
+        return draw
 
     @staticmethod
     def summary(result, dry_run: bool) -> str:
@@ -44,6 +67,8 @@ class Command(BaseCommand):
             f"{verb} {result.thread.title!r} ({state}): "
             f"{result.created} comments created, {result.present} already present"
         ]
+        if result.updated:
+            parts.append(f"{result.updated} updated")
         if result.repeats:
             parts.append(f"{result.repeats} repeated lines merged")
         if result.skipped:

@@ -10,8 +10,22 @@ from threads.models import Comment, Thread
 FEED_SIZE = 30
 
 
-class LatestThreadsFeed(Feed):
+class ForumFeed(Feed):
+    """What every entry shares: stored HTML, the shown author, the time it was written."""
+
     feed_type = Atom1Feed
+
+    def item_description(self, item):
+        return item.body_html
+
+    def item_author_name(self, item):
+        return item.shown_author
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+
+class LatestThreadsFeed(ForumFeed):
     title = "Forum: new threads"
     subtitle = "The newest discussions."
 
@@ -24,19 +38,8 @@ class LatestThreadsFeed(Feed):
     def item_title(self, item):
         return item.title
 
-    def item_description(self, item):
-        return item.body_html
 
-    def item_author_name(self, item):
-        return item.shown_author
-
-    def item_pubdate(self, item):
-        return item.created_at
-
-
-class ThreadCommentsFeed(Feed):
-    feed_type = Atom1Feed
-
+class ThreadCommentsFeed(ForumFeed):
     def get_object(self, request, pk):
         return get_object_or_404(Thread, pk=pk)
 
@@ -56,15 +59,6 @@ class ThreadCommentsFeed(Feed):
 
     def item_title(self, item):
         return f"Comment by {item.shown_author}"
-
-    def item_description(self, item):
-        return item.body_html
-
-    def item_author_name(self, item):
-        return item.shown_author
-
-    def item_pubdate(self, item):
-        return item.created_at
 
     def item_updateddate(self, item):
         return item.edited_at or item.created_at

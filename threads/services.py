@@ -148,14 +148,22 @@ def lock_subtree(tree_id: int) -> None:
     list(Comment.objects.select_for_update().filter(tree_id=tree_id, level=0).values_list("pk"))
 
 
-def comment_edit(*, user, comment: Comment, body: str) -> Comment:
-    ensure_can_write(user)
-    if comment.author_id != user.pk:
+def ensure_author_can_change(user, comment: Comment) -> None:
+    """Only the author changes a comment, and never one a moderator removed.
+
+    Deleting would wipe the text moderators removed; it stays for the record.
+    """
+    if comment.author_id is None or comment.author_id != user.pk:
         raise PermissionDenied(NOT_YOUR_COMMENT)
-    if comment.is_deleted:
-        raise ValidationError(ALREADY_DELETED, code="deleted")
     if comment.is_removed:
         raise PermissionDenied(COMMENT_REMOVED)
+
+
+def comment_edit(*, user, comment: Comment, body: str) -> Comment:
+    ensure_can_write(user)
+    ensure_author_can_change(user, comment)
+    if comment.is_deleted:
+        raise ValidationError(ALREADY_DELETED, code="deleted")
     body = _clean_text(body)
     with transaction.atomic():
         _ensure_open(comment.thread_id)
@@ -171,11 +179,7 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
 def comment_delete(*, user, comment: Comment) -> Comment:
     """The author takes their words back: the text goes, the replies stay in place."""
     ensure_can_write(user)
-    if comment.author_id != user.pk:
-        raise PermissionDenied(NOT_YOUR_COMMENT)
-    if comment.is_removed:
-        # Deleting would wipe the text moderators removed; it stays for the record.
-        raise PermissionDenied(COMMENT_REMOVED)
+    ensure_author_can_change(user, comment)
     with transaction.atomic():
         comment.is_deleted = True
         comment.body = ""
@@ -598,38 +602,28 @@ def comment_remove(*, moderator, comment: Comment, reason: str) -> Comment:
 
     Its open reports are resolved as "removed" in the same transaction.
     """
-    _ensure_moderator(moderator, "threads.change_comment")
-    reason = _clean_reason(reason, required=True)
-    with transaction.atomic():
-        changed = Comment.objects.filter(pk=comment.pk, is_removed=False).update(is_removed=True)
-        if changed:
-            _log(
-                moderator,
-                ModerationLog.Action.COMMENT_REMOVE,
-                comment=comment,
-                thread_id=comment.thread_id,
-                reason=reason,
-            )
-        _resolve_reports(comment, moderator, Report.Status.REMOVED)
-    comment.is_removed = True
-    return comment
+    return _set_comment_removed(moderator, comment, True, _clean_reason(reason, required=True))
 
 
 def comment_restore(*, moderator, comment: Comment, reason: str = "") -> Comment:
     """Undo a removal: the text was never touched, so exactly what was there comes back."""
+    return _set_comment_removed(moderator, comment, False, _clean_reason(reason, required=False))
+
+
+def _set_comment_removed(moderator, comment: Comment, removed: bool, reason: str) -> Comment:
     _ensure_moderator(moderator, "threads.change_comment")
-    reason = _clean_reason(reason, required=False)
+    action = (
+        ModerationLog.Action.COMMENT_REMOVE if removed else ModerationLog.Action.COMMENT_RESTORE
+    )
     with transaction.atomic():
-        changed = Comment.objects.filter(pk=comment.pk, is_removed=True).update(is_removed=False)
+        changed = Comment.objects.filter(pk=comment.pk, is_removed=not removed).update(
+            is_removed=removed
+        )
         if changed:
-            _log(
-                moderator,
-                ModerationLog.Action.COMMENT_RESTORE,
-                comment=comment,
-                thread_id=comment.thread_id,
-                reason=reason,
-            )
-    comment.is_removed = False
+            _log(moderator, action, comment=comment, thread_id=comment.thread_id, reason=reason)
+        if removed:
+            _resolve_reports(comment, moderator, Report.Status.REMOVED)
+    comment.is_removed = removed
     return comment
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
@@ -212,10 +212,7 @@ def thread_vote(request, pk):
 def comment_edit(request, pk):
     """The author edits their comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(services.NOT_YOUR_COMMENT)
-    if comment.is_removed:
-        raise PermissionDenied(services.COMMENT_REMOVED)
+    services.ensure_author_can_change(request.user, comment)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,10 +230,7 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     """The author deletes their comment; GET asks first."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(services.NOT_YOUR_COMMENT)
-    if comment.is_removed:
-        raise PermissionDenied(services.COMMENT_REMOVED)
+    services.ensure_author_can_change(request.user, comment)
     if request.method == "POST":
         services.comment_delete(user=request.user, comment=comment)
         if wants_json(request):

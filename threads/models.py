@@ -20,6 +20,32 @@ from mptt.querysets import TreeQuerySet
 DELETED_AUTHOR = "[deleted]"
 
 
+class Contribution(models.Model):
+    """What threads and comments share: who wrote it, its rendered text, its votes."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(class)ss",
+    )
+    author_name = models.CharField(
+        max_length=150, blank=True, help_text="Shown name of an imported author without account."
+    )
+    body_html = models.TextField(blank=True, editable=False, help_text="Rendered, sanitized.")
+    score = models.IntegerField(default=0)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def shown_author(self) -> str:
+        return shown_author(self.author, self.author_name)
+
+
 class ThreadQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-created_at", "-id")
@@ -28,29 +54,15 @@ class ThreadQuerySet(models.QuerySet):
         return self.select_related("author")
 
 
-class Thread(models.Model):
+class Thread(Contribution):
     title = models.CharField(max_length=settings.THREAD_TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=80, allow_unicode=True, blank=True)
     url = models.URLField(
         max_length=2000, blank=True, validators=[URLValidator(schemes=["http", "https"])]
     )
     body = models.TextField(blank=True, help_text="The text as written (Markdown).")
-    body_html = models.TextField(blank=True, editable=False, help_text="Rendered, sanitized.")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="threads",
-    )
-    author_name = models.CharField(
-        max_length=150, blank=True, help_text="Shown name of an imported author without account."
-    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     is_locked = models.BooleanField(default=False, help_text="Locked threads take no replies.")
-    score = models.IntegerField(default=0)
-    upvotes = models.PositiveIntegerField(default=0)
-    downvotes = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     source = models.CharField(
         max_length=255,
@@ -80,10 +92,6 @@ class Thread(models.Model):
     def get_absolute_url(self):
         return reverse("threads:thread-detail", kwargs={"pk": self.pk, "slug": self.slug})
 
-    @property
-    def shown_author(self) -> str:
-        return shown_author(self.author, self.author_name)
-
 
 class CommentQuerySet(TreeQuerySet):
     def for_thread(self, thread):
@@ -100,30 +108,16 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
     pass
 
 
-class Comment(MPTTModel):
+class Comment(Contribution, MPTTModel):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     body = models.TextField(help_text="The text as written (Markdown).")
-    body_html = models.TextField(blank=True, editable=False, help_text="Rendered, sanitized.")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="comments",
-    )
-    author_name = models.CharField(
-        max_length=150, blank=True, help_text="Shown name of an imported author without account."
-    )
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_deleted = models.BooleanField(default=False, help_text="Deleted by its author.")
     is_removed = models.BooleanField(default=False, help_text="Removed by a moderator.")
-    score = models.IntegerField(default=0)
-    upvotes = models.PositiveIntegerField(default=0)
-    downvotes = models.PositiveIntegerField(default=0)
     source_id = models.CharField(
         max_length=100, blank=True, help_text="The comment's id in the source it was imported from."
     )
@@ -143,10 +137,6 @@ class Comment(MPTTModel):
 
     def get_absolute_url(self):
         return reverse("threads:comment-detail", kwargs={"pk": self.pk})
-
-    @property
-    def shown_author(self) -> str:
-        return shown_author(self.author, self.author_name)
 
 
 def shown_author(author, author_name: str) -> str:

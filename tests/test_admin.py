@@ -351,3 +351,12 @@ def test_each_moderator_page_opens(mod_client, reported, a_banned_user):
     ):
         assert mod_client.get(changelist(model)).status_code == 200, model
     assert mod_client.get(changelist("threads_vote")).status_code == 403
+
+
+def test_votes_are_read_only_in_the_admin(client, db):
+    """Adding or deleting a vote row here would leave the counts behind."""
+    from tests.factories import make_superuser
+
+    client.force_login(make_superuser("vote-root"))
+    assert client.get("/admin/threads/vote/").status_code == 200
+    assert client.get("/admin/threads/vote/add/").status_code == 403

@@ -486,6 +486,9 @@ class ModerationLogAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(admin.ModelAdmin):
+class VoteAdmin(ReadOnlyAdmin):
+    """Votes change only through ``services.vote_cast``, which keeps the counts in step."""
+
     list_display = ["user", "value", "comment", "thread", "created_at"]
+    list_select_related = ["user"]
     raw_id_fields = ["user", "comment", "thread"]

@@ -135,6 +135,23 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["thread", "tree_id", "lft"], name="comment_thread_tree_idx"),
             models.Index(fields=["thread", "level"], name="comment_thread_level_idx"),
+            # Covers the one query that picks a page's top-level comments, so a thread of
+            # 100,000 comments reads its roots from the index alone, never the table.
+            models.Index(
+                fields=[
+                    "thread",
+                    "tree_id",
+                    "lft",
+                    "rght",
+                    "upvotes",
+                    "downvotes",
+                    "score",
+                    "created_at",
+                    "level",
+                ],
+                condition=Q(level=0),
+                name="comment_roots_idx",
+            ),  # fmt: skip
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
         ]
 

@@ -39,7 +39,7 @@ PAGE_BUDGET = 500  # comments per page or "load more" batch
 MAX_BATCH_SIBLINGS = 200  # top-level comments (or replies of one parent) per batch
 
 ROW_FIELDS = (
-    "id", "parent_id", "level", "lft", "rght", "body_html", "author_id", "author__username",
+    "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id", "author__username",
     "author_name", "created_at", "edited_at", "is_deleted", "is_removed", "score",
     "upvotes", "downvotes",
 )  # fmt: skip
@@ -54,7 +54,7 @@ class CommentRow:
                  "closes", "vote", "author", "hidden")  # fmt: skip
 
     def __init__(self, values):
-        (self.id, self.parent_id, self.level, self.lft, self.rght, self.body_html,
+        (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
          self.author_id, self.username, self.author_name, self.created_at, self.edited_at,
          self.is_deleted, self.is_removed, self.score, self.upvotes,
          self.downvotes) = values  # fmt: skip
@@ -230,7 +230,7 @@ def comment_batch(
     depth: int = 0,
     viewer=None,
     sort: str = DEFAULT_COMMENT_SORT,
-    budget: int = PAGE_BUDGET,
+    budget: int | None = None,
 ) -> CommentTree:
     """Replies of ``parent`` (top-level comments when None) past ``after``, from ``offset``.
 
@@ -247,6 +247,7 @@ def comment_batch(
             lft__gt=max(after, parent.lft),
             lft__lt=parent.rght,
         )
+    budget = budget or PAGE_BUDGET
     level = 0 if parent is None else parent.level + 1
     sorted_candidates = _sorted_candidates(candidates, sort)
     more = _MoreLinks(thread, sort, depth)
@@ -345,7 +346,11 @@ def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:
     each comment on the path from that subtree's root to that row still has the replies
     that start after the path's next step, ``(rght - boundary - 1) / 2`` of them.
     """
-    mine = [row for row in rows if row.lft >= last.lft and row.rght <= last.rght]
+    mine = [
+        row
+        for row in rows
+        if row.tree_id == last.tree_id and row.lft >= last.lft and row.rght <= last.rght
+    ]
     if len(mine) >= last.size:
         return {}
     end = mine[-1]
@@ -439,17 +444,20 @@ def user_activity(user):
         .annotate(kind=Value("comment", output_field=CharField()))
         .values_list("created_at", "kind", "id")
     )
-    return ActivityList(threads.union(comments, all=True).order_by("-created_at"))
+    return ActivityList(threads, comments)
 
 
 class ActivityList:
     """Pages of a user's activity, each page's objects fetched in two queries."""
 
-    def __init__(self, keys):
-        self.keys = keys
+    def __init__(self, threads, comments):
+        self.parts = (threads, comments)
+        # The parts lose their default orderings: SQLite refuses ORDER BY inside a UNION.
+        self.keys = threads.order_by().union(comments.order_by(), all=True).order_by("-created_at")
 
     def count(self):
-        return self.keys.count()
+        # Counted apart: SQLite refuses COUNT over an ordered UNION.
+        return sum(part.count() for part in self.parts)
 
     def __len__(self):
         return self.count()

@@ -39,9 +39,9 @@ PAGE_BUDGET = 500  # comments per page or "load more" batch
 MAX_BATCH_SIBLINGS = 200  # top-level comments (or replies of one parent) per batch
 
 ROW_FIELDS = (
-    "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id", "author__username",
-    "author_name", "created_at", "edited_at", "is_deleted", "is_removed", "score",
-    "upvotes", "downvotes",
+    "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id",
+    "author__username", "author_name", "created_at", "edited_at", "is_deleted", "is_removed",
+    "score", "upvotes", "downvotes",
 )  # fmt: skip
 
 

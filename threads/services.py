@@ -187,8 +187,9 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         Vote.objects.filter(pk=existing.pk).update(value=new)
     type(item).objects.filter(pk=item.pk).update(
         score=F("score") + (new - old),
-        upvotes=F("upvotes") + (new == 1) - (old == 1),
-        downvotes=F("downvotes") + (new == -1) - (old == -1),
+        # int(): PostgreSQL has no integer + boolean, so a bare comparison fails there.
+        upvotes=F("upvotes") + (int(new == 1) - int(old == 1)),
+        downvotes=F("downvotes") + (int(new == -1) - int(old == -1)),
     )
     return new
 

@@ -101,7 +101,11 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
 
 
 class Comment(MPTTModel):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # No single-column indexes on thread and author: the composite indexes below start
+    # with them, and every index is rewritten for each row a reply renumbers.
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -113,6 +117,7 @@ class Comment(MPTTModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
+        db_index=False,
     )
     author_name = models.CharField(
         max_length=150, blank=True, help_text="Shown name of an imported author without account."
@@ -134,7 +139,6 @@ class Comment(MPTTModel):
         ordering = ["tree_id", "lft"]
         indexes = [
             models.Index(fields=["thread", "tree_id", "lft"], name="comment_thread_tree_idx"),
-            models.Index(fields=["thread", "level"], name="comment_thread_level_idx"),
             # Covers the one query that picks a page's top-level comments, so a thread of
             # 100,000 comments reads its roots from the index alone, never the table.
             models.Index(

@@ -20,7 +20,8 @@ from functools import lru_cache, reduce
 from operator import itemgetter, or_
 from typing import NamedTuple
 
-from django.db.models import CharField, FilteredRelation, Q, Sum, Value
+from django.db.models import CharField, FilteredRelation, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -325,18 +326,24 @@ def _forest(
 
 def _subtree_rows(thread_id: int, picked: list[Candidate], budget: int, viewer):
     """All rows of the picked subtrees but the last, and the last one's first rows in tree
-    order up to the budget: one query, whatever the subtrees' sizes."""
+    order up to the budget: one query, whatever the subtrees' sizes.
+
+    The last subtree ends at the ``lft`` of its ``room``-th row, found by a scalar subquery
+    that the database runs once; every condition is an index range on (tree_id, lft).
+    """
     *whole, last = picked
-    if last.level == 0:
-        complete = Q(tree_id__in=[c.tree_id for c in whole])
-    else:  # replies of one parent: ranges of one tree
-        ranges = (Q(lft__gte=c.lft, lft__lte=c.rght) for c in whole)
-        complete = Q(tree_id=last.tree_id) & reduce(or_, ranges, Q(pk__in=[]))
     room = max(1, budget - sum(c.size for c in whole))
-    base = Comment.objects.filter(thread_id=thread_id)
-    head = base.filter(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=last.rght)
-    head = head.order_by("lft").values("pk")[:room]
-    return comment_rows(base.filter(complete | Q(pk__in=head)), viewer)
+    head = Comment.objects.filter(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=last.rght)
+    end = Coalesce(Subquery(head.order_by("lft").values("lft")[room - 1 : room]), last.rght)
+    if last.level == 0:  # top-level comments: whole trees
+        rows = Comment.objects.filter(tree_id__in=[c.tree_id for c in picked]).filter(
+            ~Q(tree_id=last.tree_id) | Q(lft__lte=end)
+        )
+    else:  # replies of one parent: ranges of one tree
+        ranges = [Q(tree_id=c.tree_id, lft__gte=c.lft, lft__lte=c.rght) for c in whole]
+        ranges.append(Q(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=end))
+        rows = Comment.objects.filter(reduce(or_, ranges))
+    return comment_rows(rows, viewer)
 
 
 def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:

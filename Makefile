@@ -38,12 +38,14 @@ test: lint check-deploy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# Synthetic threads of 100 to 100,000 comments in the configured database, removed after.
 bench: $(VENV)/.installed-test
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py benchmark
 
+# gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users.
 loadtest: $(VENV)/.installed-test
-	bash scripts/loadtest.sh
+	$(BIN)/python -m tests.load.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

@@ -29,6 +29,7 @@ class Contribution(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="%(class)ss",
+        db_index=False,  # each model indexes (author, -created_at) for the user page
     )
     author_name = models.CharField(
         max_length=150, blank=True, help_text="Shown name of an imported author without account."
@@ -79,7 +80,10 @@ class Thread(Contribution):
                 fields=["source"], condition=~Q(source=""), name="thread_unique_source"
             ),
         ]
-        indexes = [models.Index(fields=["-score", "-created_at"], name="thread_top_idx")]
+        indexes = [
+            models.Index(fields=["-score", "-created_at"], name="thread_top_idx"),
+            models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -109,7 +113,11 @@ class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
 
 
 class Comment(Contribution, MPTTModel):
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    # No single-column indexes on thread and author: the composite indexes below start
+    # with them, and every index is rewritten for each row a reply renumbers.
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -128,7 +136,23 @@ class Comment(Contribution, MPTTModel):
         ordering = ["tree_id", "lft"]
         indexes = [
             models.Index(fields=["thread", "tree_id", "lft"], name="comment_thread_tree_idx"),
-            models.Index(fields=["thread", "level"], name="comment_thread_level_idx"),
+            # Covers the one query that picks a page's top-level comments, so a thread of
+            # 100,000 comments reads its roots from the index alone, never the table.
+            models.Index(
+                fields=[
+                    "thread",
+                    "tree_id",
+                    "lft",
+                    "rght",
+                    "upvotes",
+                    "downvotes",
+                    "score",
+                    "created_at",
+                    "level",
+                ],
+                condition=Q(level=0),
+                name="comment_roots_idx",
+            ),  # fmt: skip
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
         ]
 

@@ -3,35 +3,59 @@
 A thread's comments come in one query in tree order (``tree_id, lft`` is depth-first),
 as plain rows rather than model instances; sorting siblings happens in Python on those
 rows, and the viewer's votes come in one more query.
+
+Pages have a budget (``PAGE_BUDGET`` comments), so a thread of any size answers as fast
+as one of a few hundred comments: one query reads the candidate subtrees' roots with
+their sizes (``(rght - lft + 1) / 2``, free from the nested set), the best-sorted ones
+are chosen until the budget is spent, and one more query reads only the chosen
+subtrees' rows. What did not fit becomes "load more comments (N)" links, each naming a
+parent, the ``lft`` after which its unshown replies start, and an offset into its
+sorted replies; :func:`comment_batch` serves them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from operator import itemgetter, or_
+from typing import NamedTuple
 
-from django.db.models import CharField, Sum, Value
+from django.db.models import CharField, FilteredRelation, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from threads.models import DELETED_AUTHOR, Comment, ModerationLog, Thread, Vote
-from threads.sorting import COMMENT_SORT_KEYS, DEFAULT_COMMENT_SORT, hot_rank
+from threads.sorting import (
+    COMMENT_SORT_KEYS,
+    DEFAULT_COMMENT_SORT,
+    controversy,
+    hot_rank,
+    wilson_lower_bound,
+)
 
 MAX_DISPLAY_DEPTH = 8
+PAGE_BUDGET = 500  # comments per page or "load more" batch
+MAX_BATCH_SIBLINGS = 200  # top-level comments (or replies of one parent) per batch
 
 ROW_FIELDS = (
-    "id", "parent_id", "level", "lft", "rght", "body_html", "author_id", "author__username",
-    "author_name", "created_at", "edited_at", "is_deleted", "is_removed", "score",
-    "upvotes", "downvotes",
+    "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id",
+    "author__username", "author_name", "created_at", "edited_at", "is_deleted", "is_removed",
+    "score", "upvotes", "downvotes",
 )  # fmt: skip
 
 
 class CommentRow:
     """One comment as the page shows it: plain values, no lazy queries."""
 
+    more = False  # a real comment, not a "load more" link
+
     __slots__ = (*(f.replace("author__username", "username") for f in ROW_FIELDS), "depth",
                  "closes", "vote", "author", "hidden")  # fmt: skip
 
     def __init__(self, values):
-        (self.id, self.parent_id, self.level, self.lft, self.rght, self.body_html,
+        (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
          self.author_id, self.username, self.author_name, self.created_at, self.edited_at,
          self.is_deleted, self.is_removed, self.score, self.upvotes,
          self.downvotes) = values  # fmt: skip
@@ -50,6 +74,68 @@ class CommentRow:
         return self.is_deleted or self.is_removed
 
 
+class MoreLink:
+    """A "load more comments (N)" row: laid out like a leaf reply of ``parent_id``."""
+
+    __slots__ = ("id", "parent_id", "count", "url", "depth", "closes")
+    more = True
+    hidden = True  # opens no comment element, like a "continue this thread" row
+
+    def __init__(self, *, parent_id, count: int, url: str):
+        self.id = f"more-{parent_id}"
+        self.parent_id = parent_id
+        self.count = count
+        self.url = url
+        self.depth = 0
+        self.closes = 0
+
+
+class Candidate(NamedTuple):
+    """The root of a subtree that a page might show, with what sorting needs."""
+
+    id: int
+    tree_id: int
+    lft: int
+    rght: int
+    upvotes: int
+    downvotes: int
+    score: int
+    level: int
+
+    @property
+    def size(self) -> int:
+        return (self.rght - self.lft + 1) // 2
+
+
+# Read from the covering index alone (no ``level``: the query fixes it).
+CANDIDATE_FIELDS = ("id", "tree_id", "lft", "rght", "upvotes", "downvotes", "score")
+# Sorts the database does from the index; ties fall back to tree order, as Python's
+# stable sort does in ``sort_rows``.
+SQL_SORTS = {
+    "new": ("-created_at", "tree_id", "lft"),
+    "old": ("created_at", "tree_id", "lft"),
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _wilson(upvotes: int, downvotes: int) -> float:
+    return wilson_lower_bound(upvotes, downvotes)
+
+
+@lru_cache(maxsize=1 << 16)
+def _controversy(upvotes: int, downvotes: int) -> float:
+    return controversy(upvotes, downvotes)
+
+
+# The same orders as COMMENT_SORT_KEYS, on candidate tuples; most comments share a few
+# (up, down) pairs, so the formulas are cached.
+CANDIDATE_SORT_KEYS = {
+    "best": lambda r: _wilson(r[4], r[5]),
+    "top": itemgetter(6),
+    "controversial": lambda r: _controversy(r[4], r[5]),
+}
+
+
 @dataclass
 class CommentTree:
     rows: list[CommentRow]
@@ -59,13 +145,30 @@ class CommentTree:
     continued: list[CommentRow] = field(default_factory=list)
 
 
-def comment_rows(queryset) -> list[CommentRow]:
-    values = queryset.order_by("tree_id", "lft").values_list(*ROW_FIELDS)
-    return [CommentRow(row) for row in values]
+def comment_rows(queryset, viewer=None) -> list[CommentRow]:
+    """Rows in tree order; for a logged-in viewer, with their vote joined in, so the votes
+    cost no query of their own."""
+    queryset = queryset.order_by("tree_id", "lft")
+    if viewer is None or not viewer.is_authenticated:
+        return [CommentRow(values) for values in queryset.values_list(*ROW_FIELDS)]
+    queryset = queryset.annotate(
+        viewer_vote=FilteredRelation("votes", condition=Q(votes__user=viewer))
+    )
+    rows = []
+    for values in queryset.values_list(*ROW_FIELDS, "viewer_vote__value"):
+        row = CommentRow(values[:-1])
+        row.vote = values[-1] or 0
+        rows.append(row)
+    return rows
 
 
-def sort_rows(rows: list[CommentRow], sort: str, *, root_parent_id=None) -> list[CommentRow]:
-    """Depth-first order with each set of siblings sorted; the tree's shape is kept."""
+def sort_rows(
+    rows: list[CommentRow], sort: str, *, root_parent_id=None, tails=None
+) -> list[CommentRow]:
+    """Depth-first order with each set of siblings sorted; the tree's shape is kept.
+
+    ``tails`` maps a parent id to the "load more" links that go after its replies.
+    """
     key, descending = COMMENT_SORT_KEYS.get(sort, COMMENT_SORT_KEYS[DEFAULT_COMMENT_SORT])
     ids = {row.id for row in rows}
     kids: dict[int | None, list[CommentRow]] = {}
@@ -74,6 +177,8 @@ def sort_rows(rows: list[CommentRow], sort: str, *, root_parent_id=None) -> list
         kids.setdefault(parent, []).append(row)
     for siblings in kids.values():
         siblings.sort(key=key, reverse=descending)
+    for parent, links in (tails or {}).items():
+        kids.setdefault(parent, []).extend(links)
     ordered: list[CommentRow] = []
     stack = [(row, 0) for row in reversed(kids.get(root_parent_id, []))]
     while stack:
@@ -112,21 +217,161 @@ def _open_after(row: CommentRow) -> int:
     return row.depth + (0 if row.hidden else 1)
 
 
-def attach_votes(rows: list[CommentRow], viewer, votes_qs) -> None:
-    """The viewer's own votes, one query for the whole page, whatever its size."""
-    if viewer is None or not viewer.is_authenticated or not rows:
-        return
-    votes = dict(votes_qs.filter(user=viewer).values_list("comment_id", "value"))
-    for row in rows:
-        row.vote = votes.get(row.id, 0)
-
-
 def thread_comment_tree(thread: Thread, *, viewer=None, sort: str = DEFAULT_COMMENT_SORT):
-    rows = sort_rows(comment_rows(Comment.objects.filter(thread=thread)), sort)
-    tree = layout(rows)
-    tree.sort = sort
-    attach_votes(tree.rows, viewer, Vote.objects.filter(comment__thread=thread))
+    """The first page of a thread: its best-sorted top-level comments, up to the budget."""
+    return comment_batch(thread, viewer=viewer, sort=sort)
+
+
+def comment_batch(
+    thread: Thread,
+    *,
+    parent: Comment | None = None,
+    after: int = 0,
+    offset: int = 0,
+    depth: int = 0,
+    viewer=None,
+    sort: str = DEFAULT_COMMENT_SORT,
+    budget: int | None = None,
+) -> CommentTree:
+    """Replies of ``parent`` (top-level comments when None) past ``after``, from ``offset``.
+
+    ``depth`` is where the batch sits on the page it continues, so "continue this
+    thread" links still appear at the same depth.
+    """
+    if parent is None:
+        candidates = Comment.objects.filter(thread=thread, level=0)
+    else:
+        candidates = Comment.objects.filter(
+            thread=thread,
+            tree_id=parent.tree_id,
+            level=parent.level + 1,
+            lft__gt=max(after, parent.lft),
+            lft__lt=parent.rght,
+        )
+    budget = budget or PAGE_BUDGET
+    level = 0 if parent is None else parent.level + 1
+    sorted_candidates = _sorted_candidates(candidates, sort)
+    more = _MoreLinks(thread, sort, depth)
+    tree = _forest(
+        thread.pk, sorted_candidates, level, sort=sort, budget=budget, depth=depth, more=more,
+        parent_id=parent.pk if parent else None, after=after, offset=offset, viewer=viewer,
+    )  # fmt: skip
+    tree.total = sum(map(_size, sorted_candidates))
     return tree
+
+
+def _sorted_candidates(queryset, sort: str) -> list[tuple]:
+    """Candidate roots (``CANDIDATE_FIELDS`` tuples) in page order; the database sorts by
+    date, Python by votes. Plain tuples: a big thread has tens of thousands of them."""
+    if sort in SQL_SORTS:
+        return list(queryset.order_by(*SQL_SORTS[sort]).values_list(*CANDIDATE_FIELDS))
+    rows = list(queryset.order_by("tree_id", "lft").values_list(*CANDIDATE_FIELDS))
+    rows.sort(key=CANDIDATE_SORT_KEYS.get(sort, CANDIDATE_SORT_KEYS[DEFAULT_COMMENT_SORT]),
+              reverse=True)  # fmt: skip
+    return rows
+
+
+def _size(row: tuple) -> int:
+    return (row[3] - row[2] + 1) // 2
+
+
+class _MoreLinks:
+    """Builds "load more" links: one ``reverse()`` per page, not per link."""
+
+    def __init__(self, thread: Thread, sort: str, depth: int):
+        self.thread, self.sort, self.depth = thread, sort, depth
+
+    def link(self, *, parent_id, count: int, after: int = 0, offset: int = 0, depth: int = 0):
+        query = {"sort": self.sort}
+        if parent_id is None:
+            url = reverse("threads:thread-more", kwargs={"pk": self.thread.pk})
+        else:
+            url = reverse("threads:comment-more", kwargs={"pk": parent_id})
+            query.update(after=after, depth=self.depth + depth)
+        if offset:
+            query["offset"] = offset
+        return MoreLink(parent_id=parent_id, count=count, url=f"{url}?{urlencode(query)}")
+
+
+def _forest(
+    thread_id: int, candidates: list[tuple], level: int, *, sort, budget, depth, more,
+    parent_id, after, offset, viewer,
+) -> CommentTree:  # fmt: skip
+    """Lay out the candidates' subtrees from ``offset`` that fit the budget, and links for
+    the rest."""
+    picked: list[Candidate] = []
+    total = 0
+    for row in candidates[offset : offset + MAX_BATCH_SIBLINGS]:
+        if total >= budget:
+            break
+        picked.append(Candidate(*row, level))
+        total += picked[-1].size
+    if not picked:
+        return CommentTree(rows=[], sort=sort)
+    rows = _subtree_rows(thread_id, picked, budget, viewer)
+    tails = _cut_links(rows, picked[-1], more)
+    rest = candidates[offset + len(picked) :]
+    if rest:
+        tails.setdefault(parent_id, []).append(
+            more.link(
+                parent_id=parent_id, count=sum(map(_size, rest)), after=after,
+                offset=offset + len(picked),
+            )
+        )  # fmt: skip
+    ordered = sort_rows(rows, sort, root_parent_id=parent_id, tails=tails)
+    tree = layout(ordered, max_depth=max(1, MAX_DISPLAY_DEPTH - depth))
+    tree.sort = sort
+    return tree
+
+
+def _subtree_rows(thread_id: int, picked: list[Candidate], budget: int, viewer):
+    """All rows of the picked subtrees but the last, and the last one's first rows in tree
+    order up to the budget: one query, whatever the subtrees' sizes.
+
+    The last subtree ends at the ``lft`` of its ``room``-th row, found by a scalar subquery
+    that the database runs once; every condition is an index range on (tree_id, lft).
+    """
+    *whole, last = picked
+    room = max(1, budget - sum(c.size for c in whole))
+    head = Comment.objects.filter(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=last.rght)
+    end = Coalesce(Subquery(head.order_by("lft").values("lft")[room - 1 : room]), last.rght)
+    if last.level == 0:  # top-level comments: whole trees
+        rows = Comment.objects.filter(tree_id__in=[c.tree_id for c in picked]).filter(
+            ~Q(tree_id=last.tree_id) | Q(lft__lte=end)
+        )
+    else:  # replies of one parent: ranges of one tree
+        ranges = [Q(tree_id=c.tree_id, lft__gte=c.lft, lft__lte=c.rght) for c in whole]
+        ranges.append(Q(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=end))
+        rows = Comment.objects.filter(reduce(or_, ranges))
+    return comment_rows(rows, viewer)
+
+
+def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:
+    """Links for what the budget cut from the last subtree, along the path to its last row.
+
+    Rows come in tree order, so the cut falls after the last row of the last subtree;
+    each comment on the path from that subtree's root to that row still has the replies
+    that start after the path's next step, ``(rght - boundary - 1) / 2`` of them.
+    """
+    mine = [
+        row
+        for row in rows
+        if row.tree_id == last.tree_id and row.lft >= last.lft and row.rght <= last.rght
+    ]
+    if len(mine) >= last.size:
+        return {}
+    end = mine[-1]
+    path = [row for row in mine if row.lft <= end.lft and row.rght >= end.rght]
+    tails: dict = {}
+    for step, row in enumerate(path):
+        boundary = path[step + 1].rght if step + 1 < len(path) else row.lft
+        count = (row.rght - boundary - 1) // 2
+        if count:
+            link = more.link(
+                parent_id=row.id, count=count, after=boundary, depth=row.level - last.level + 1
+            )
+            tails[row.id] = [link]
+    return tails
 
 
 def thread_vote(thread: Thread, viewer) -> int:
@@ -155,14 +400,17 @@ class CommentPage:
 
 
 def comment_page(comment: Comment, *, viewer=None, sort: str = DEFAULT_COMMENT_SORT):
-    """A comment with all its replies, and its chain of parents for context."""
-    subtree = Comment.objects.filter(
-        tree_id=comment.tree_id, lft__gte=comment.lft, lft__lt=comment.rght
-    )
-    rows = sort_rows(comment_rows(subtree), sort, root_parent_id=comment.parent_id)
-    tree = layout(rows)
-    tree.sort = sort
-    attach_votes(tree.rows, viewer, Vote.objects.filter(comment__in=subtree.values("pk")))
+    """A comment with its replies up to the budget, and its chain of parents for context."""
+    root = Candidate(
+        comment.pk, comment.tree_id, comment.lft, comment.rght, comment.upvotes,
+        comment.downvotes, comment.score, comment.level,
+    )  # fmt: skip
+    tree = _forest(
+        comment.thread_id, [root[:7]], comment.level, sort=sort, budget=PAGE_BUDGET, depth=0,
+        more=_MoreLinks(comment.thread, sort, 0), parent_id=comment.parent_id, after=0, offset=0,
+        viewer=viewer,
+    )  # fmt: skip
+    tree.total = root.size
     ancestors = list(comment.get_ancestors().select_related("author"))
     return CommentPage(ancestors=ancestors, tree=tree)
 
@@ -207,17 +455,20 @@ def user_activity(user):
         .values_list("created_at", "kind", "id")
         .order_by()
     )
-    return ActivityList(threads.union(comments, all=True).order_by("-created_at"))
+    return ActivityList(threads, comments)
 
 
 class ActivityList:
     """Pages of a user's activity, each page's objects fetched in two queries."""
 
-    def __init__(self, keys):
-        self.keys = keys
+    def __init__(self, threads, comments):
+        self.parts = (threads, comments)
+        # The parts lose their default orderings: SQLite refuses ORDER BY inside a UNION.
+        self.keys = threads.order_by().union(comments.order_by(), all=True).order_by("-created_at")
 
     def count(self):
-        return self.keys.count()
+        # Counted apart: SQLite refuses COUNT over an ordered UNION.
+        return sum(part.count() for part in self.parts)
 
     def __len__(self):
         return self.count()

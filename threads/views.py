@@ -12,7 +12,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from threads import selectors, services
@@ -78,15 +78,52 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
     return render(request, "threads/thread_detail.html", context, status=status)
 
 
-def _tree_html(request, thread, tree, reply_to, sort):
+def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
     return render_comment_tree(
         tree,
         viewer=request.user,
         csrf_token=get_token(request),
         locked=thread.is_locked,
         reply_to=reply_to,
-        page_url=f"{request.path}?sort={sort}&",
+        page_url=f"{request.path}?{urlencode({'sort': sort, **(query or {})})}&",
     )
+
+
+BAD_BATCH = "after, offset and depth are whole numbers of at least 0."
+
+
+def _batch_params(request) -> dict[str, int] | None:
+    try:
+        params = {k: int(request.GET.get(k, 0)) for k in ("after", "offset", "depth")}
+    except ValueError:
+        return None
+    return params if min(params.values()) >= 0 else None
+
+
+def _more(request, thread, parent):
+    params = _batch_params(request)
+    if params is None:
+        return HttpResponseBadRequest(BAD_BATCH)
+    sort = _comment_sort(request)
+    tree = selectors.comment_batch(thread, parent=parent, viewer=request.user, sort=sort, **params)
+    html = _tree_html(request, thread, tree, _reply_to(request), sort, query=params)
+    if wants_json(request):
+        return JsonResponse({"html": html})
+    context = {"thread": thread, "parent": parent, "sort": sort, "sorts": COMMENT_SORTS,
+               "tree_html": html}  # fmt: skip
+    return render(request, "threads/comment_more.html", context)
+
+
+def thread_more(request, pk):
+    """The next batch of a big thread's top-level comments, as a page or (for the script)
+    as HTML to put in place of the "load more" link."""
+    return _more(request, get_object_or_404(Thread, pk=pk), None)
+
+
+def comment_more(request, pk):
+    """The next batch of replies to one comment, as a page or as HTML for the script."""
+    parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
+    return _more(request, parent.thread, parent)
 
 
 def _single_comment_html(request, thread, comment) -> str:

@@ -73,7 +73,25 @@
     if (label) label.textContent = count ? "(" + count + (count === 1 ? " reply" : " replies") + " hidden)" : "";
   }, true);
 
+  // "load more comments (N)": without the script a plain link to the next batch's page;
+  // with it, the batch's HTML takes the link's place.
+  function loadMore(link) {
+    if (link.dataset.busy) return;
+    link.dataset.busy = "1";
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { headers: HEADERS, credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (data) {
+      const holder = document.createElement("template");
+      holder.innerHTML = data.html;
+      link.closest("p.more").replaceWith(holder.content);
+    }).catch(function () { window.location.href = link.href; });
+  }
+
   document.addEventListener("click", function (event) {
+    const more = event.target.closest("a[data-more]");
+    if (more) { event.preventDefault(); loadMore(more); return; }
     const link = event.target.closest("a.reply-link");
     if (link) { event.preventDefault(); replyForm(link); return; }
     const cancel = event.target.closest("button.cancel");

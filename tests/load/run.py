@@ -1,0 +1,172 @@
+"""``make loadtest``: the site under gunicorn with production settings, driven by locust.
+
+Seeds PostgreSQL (DATABASE_URL when it names PostgreSQL, else a local ``forum_loadtest``
+database) with threads of 10 to 10,000 comments and 20 members, starts gunicorn (2
+workers, DEBUG off, whitenoise serving the collected static files) on 127.0.0.1, runs
+locust headless for 30 s with 20 users, prints requests/s, p50/p95/p99 and the error
+count, and stops gunicorn. Exits non-zero when any request failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/forum_loadtest"
+HOST, PORT = "127.0.0.1", int(os.environ.get("LOADTEST_PORT", "8765"))
+SIZES = {10: 3, 100: 3, 1_000: 2, 10_000: 1}  # thread size -> how often it is read
+MEMBERS = 20
+PASSWORD = "load-test-password-1"  # only for trying the accounts by hand
+USERS, DURATION = 20, "30s"
+
+
+def environment() -> dict[str, str]:
+    database = os.environ.get("DATABASE_URL", "")
+    if not database.startswith(("postgres://", "postgresql://")):
+        database = DEFAULT_DATABASE
+        subprocess.run(
+            ["createdb", "-h", HOST, "-U", "postgres", "forum_loadtest"],
+            capture_output=True,
+            check=False,
+        )  # fmt: skip  (exists: fine)
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_SETTINGS_MODULE": "forum.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain http on the loopback
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+    }
+
+
+def seed(plan_path: str) -> None:
+    """Runs inside Django (``python -m tests.load.run seed PLAN``): idempotent."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from threads import benchmark, services
+    from threads.models import Comment
+
+    users = get_user_model().objects
+    members = {}
+    for i in range(MEMBERS):
+        user = users.filter(username=f"loadtest{i}").first()
+        user = user or users.create_user(username=f"loadtest{i}", password=PASSWORD)
+        members[user.username] = _session_for(user)
+    threads = []
+    for size, weight in SIZES.items():
+        parsed = benchmark.synthetic_thread(size, source=f"loadtest:{size}")
+        parsed.title = f"Load test thread of {size:,} comments"
+        thread = services.thread_import(parsed=parsed).thread
+        ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)
+        threads.append({
+            "url": thread.get_absolute_url(), "size": size, "weight": weight,
+            "comments": list(ids.order_by("?").values_list("pk", flat=True)[:200]),
+        })  # fmt: skip
+    plan = {"members": members, "threads": threads}
+    Path(plan_path).write_text(json.dumps(plan), encoding="utf-8")
+
+
+def _session_for(user) -> str:
+    """A logged-in session made here, so the run measures pages, not password hashing
+    (20 members logging in at once would hold both workers for seconds)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def manage(env, *args) -> None:
+    subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.3)
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def report(stats_csv: Path) -> int:
+    with stats_csv.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    say(f"\n{'request':<22}{'count':>8}{'errors':>8}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}")
+    for row in rows:
+        say(
+            f"{row['Name'] or '(all)':<22}{row['Request Count']:>8}{row['Failure Count']:>8}"
+            f"{float(row['Requests/s']):>8.1f}{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}"
+        )
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    errors = int(total["Failure Count"])
+    say(
+        f"\n{float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, "
+        f"p95 {total['95%']} ms, p99 {total['99%']} ms, {errors} errors "
+        f"({USERS} users, {DURATION}, 2 gunicorn workers)"
+    )
+    return 1 if errors else 0
+
+
+def main() -> int:
+    env = environment()
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = Path(tmp) / "plan.json"
+        subprocess.run([str(BIN / "python"), "-m", "tests.load.run", "seed", str(plan)],
+                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "forum.wsgi", "--workers", "2", "--bind", f"{HOST}:{PORT}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"http://{HOST}:{PORT}/")
+            subprocess.run(
+                [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
+                 "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", DURATION,
+                 "--host", f"http://{HOST}:{PORT}", "--csv", str(Path(tmp) / "load"),
+                 "--only-summary", "--loglevel", "WARNING"],
+                cwd=ROOT, env={**env, "LOADTEST_PLAN": str(plan)}, check=False,
+            )  # fmt: skip
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        return report(Path(tmp) / "load_stats.csv")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["seed"]:
+        seed(sys.argv[2])
+    else:
+        sys.exit(main())

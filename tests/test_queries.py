@@ -1,0 +1,132 @@
+"""Every page costs the same number of SQL queries at 10 comments as at 2,000.
+
+The big thread is written in bulk through ``services.thread_import`` (the import path)
+with the benchmark's realistic shape: a quarter top level, a 50-deep chain, one subtree
+that draws a tenth of the replies.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import make_user
+from threads import services
+from threads.benchmark import synthetic_thread
+from threads.models import Comment, Vote
+from threads.sorting import COMMENT_SORTS
+from threads.views import THREAD_SORTS
+
+pytestmark = pytest.mark.django_db
+
+SIZES = (10, 2_000)
+
+
+@pytest.fixture
+def writer(db):
+    """The member who wrote every comment of both threads."""
+    return make_user("writer")
+
+
+@pytest.fixture
+def viewer(db):
+    """A member who voted on comments of both threads."""
+    return make_user("viewer")
+
+
+@pytest.fixture
+def threads_by_size(writer, viewer):
+    """One thread of 10 comments and one of 2,000, with the viewer's votes on each."""
+    threads = {}
+    for size in SIZES:
+        parsed = synthetic_thread(size, source=f"queries:{size}")
+        thread = services.thread_import(parsed=parsed).thread
+        comments = Comment.objects.filter(thread=thread)
+        comments.update(author=writer)
+        Vote.objects.bulk_create(
+            Vote(user=viewer, comment_id=pk, value=1 if pk % 2 else -1)
+            for pk in comments.values_list("pk", flat=True)[::3]
+        )
+        threads[size] = thread
+    assert Comment.objects.filter(thread=threads[2_000]).count() == 2_000
+    return threads
+
+
+def _count(client, url, **headers) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries), response.content.decode()
+
+
+def _clients(client, viewer):
+    anonymous = client.__class__()
+    client.force_login(viewer)
+    return {"anonymous": anonymous, "viewer with votes": client}
+
+
+def _biggest_root(thread) -> Comment:
+    roots = Comment.objects.filter(thread=thread, level=0)
+    return max(roots, key=lambda c: c.rght - c.lft)
+
+
+def _assert_same_counts(client, viewer, url_for):
+    for who, browser in _clients(client, viewer).items():
+        counts = {size: _count(browser, url_for(size))[0] for size in SIZES}
+        assert counts[10] == counts[2_000], (who, url_for(SIZES[-1]), counts)
+
+
+@pytest.mark.parametrize("sort", COMMENT_SORTS)
+def test_thread_page_queries_do_not_grow(client, viewer, threads_by_size, sort):
+    threads = threads_by_size
+    _assert_same_counts(client, viewer, lambda n: f"{threads[n].get_absolute_url()}?sort={sort}")
+    _, html = _count(client, f"{threads[2_000].get_absolute_url()}?sort={sort}")
+    assert "load more comments (" in html
+    assert 'class="up on"' in html or 'class="down on"' in html  # the viewer's votes show
+
+
+@pytest.mark.parametrize("sort", COMMENT_SORTS)
+def test_permalink_page_queries_do_not_grow(client, viewer, threads_by_size, sort):
+    roots = {n: _biggest_root(t) for n, t in threads_by_size.items()}
+    assert roots[2_000].rght - roots[2_000].lft > 100
+    _assert_same_counts(client, viewer, lambda n: f"/c/{roots[n].pk}/?sort={sort}")
+
+
+@pytest.mark.parametrize("sort", COMMENT_SORTS)
+def test_load_more_queries_do_not_grow(client, viewer, threads_by_size, sort):
+    threads = threads_by_size
+    roots = {n: _biggest_root(t) for n, t in threads_by_size.items()}
+
+    def thread_more(n):
+        return f"{reverse('threads:thread-more', args=[threads[n].pk])}?sort={sort}&offset=1"
+
+    def comment_more(n):
+        url = reverse("threads:comment-more", args=[roots[n].pk])
+        return f"{url}?sort={sort}&after={roots[n].lft}"
+
+    _assert_same_counts(client, viewer, thread_more)
+    _assert_same_counts(client, viewer, comment_more)
+    for browser in _clients(client, viewer).values():  # and as the script asks for it
+        counts = {n: _count(browser, thread_more(n), X_Requested_With="fetch")[0] for n in SIZES}
+        assert counts[10] == counts[2_000]
+
+
+@pytest.mark.parametrize("sort", THREAD_SORTS)
+def test_front_page_queries_do_not_grow(client, viewer, writer, sort):
+    def front_page_with(n):
+        for i in range(n - services.Thread.objects.count()):
+            services.thread_create(author=writer, title=f"Thread {i}")
+        return _count(client, f"/?sort={sort}")[0]
+
+    assert front_page_with(3) == front_page_with(45)  # 45: two pages of threads
+
+
+def test_user_page_queries_do_not_grow(client, viewer, writer, threads_by_size):
+    small = make_user("small-writer")
+    Comment.objects.filter(pk__in=Comment.objects.filter(thread=threads_by_size[10])
+                           .values("pk")[:4]).update(author=small)  # fmt: skip
+    for browser in _clients(client, viewer).values():
+        few = _count(browser, f"/u/{small.username}/")[0]
+        many, html = _count(browser, f"/u/{writer.username}/")
+        assert few == many
+        assert "permalink" in html

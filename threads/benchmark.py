@@ -1,0 +1,333 @@
+"""The benchmark behind ``python manage.py benchmark``: synthetic threads, timed end to end.
+
+For each size it imports a synthetic thread through ``services.thread_import`` (the bulk
+path every import format uses), then measures, each as a median:
+
+- the thread page through the whole Django stack (``django.test.Client``, a logged-in
+  viewer with votes on the thread, the default sort), and its SQL queries;
+- the floor for the same rows, in the same run: one SQL query plus the cheapest Python
+  that nests them into escaped HTML; and the floor for all the thread's rows, which is
+  what a page without a budget would at least cost;
+- a reply into the middle of the thread's biggest subtree, and a vote.
+
+It writes into the configured database and deletes what it wrote at the end (the
+threads it imports are marked with a ``benchmark:`` source and removed even on failure).
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import timezone
+
+from threads import selectors, services
+from threads.importers import ParsedComment, ParsedThread
+from threads.integrity import tree_problems
+from threads.models import Comment, Thread, Vote
+
+FULL_SIZES = (100, 1_000, 10_000, 100_000)
+QUICK_SIZES = (20, 300)
+SOURCE_PREFIX = "benchmark:"
+TOP_LEVEL_SHARE = 0.25
+HOT_SHARE = 0.10  # replies that go into one big subtree, the one replies are timed in
+CHAIN_DEPTH = 50
+CHAIN_EVERY = 2_000  # one 50-deep chain per this many comments
+WORDS = [
+    *[
+        "the",
+        "quick",
+        "brown",
+        "fox",
+        "jumps",
+        "over",
+        "lazy",
+        "dog",
+        "thread",
+        "reply",
+        "vote",
+        "agree",
+        "disagree",
+    ],
+    *[
+        "because",
+        "however",
+        "indeed",
+        "maybe",
+        "source",
+        "link",
+        "data",
+        "shows",
+        "point",
+        "fair",
+        "though",
+        "wrong",
+    ],
+]
+
+try:  # another import path, when present, is what the import column times
+    from threads.importers import forum_json  # noqa: F401
+
+    IMPORT_LABEL = "import s"
+except ImportError:
+    IMPORT_LABEL = "import s (in-memory ParsedThread)"
+
+
+@dataclass
+class Result:
+    size: int
+    import_s: float
+    page_ms: float
+    queries: int
+    shown: int
+    floor_ms: float
+    full_floor_ms: float
+    reply_ms: float
+    vote_ms: float
+
+    @property
+    def ratio(self) -> float:
+        return self.page_ms / self.floor_ms if self.floor_ms else float("inf")
+
+
+def synthetic_thread(size: int, *, seed: int = 1, source: str | None = None) -> ParsedThread:
+    """A thread shaped like real ones: a quarter top level, replies favouring recent
+    comments, one subtree that draws a tenth of all replies, and 50-deep chains."""
+    rng = random.Random(seed)
+    start = timezone.now() - timedelta(seconds=30 * size)
+    comments: list[ParsedComment] = []
+    hot: list[str] = []
+    chains = {CHAIN_EVERY // 2 + k * CHAIN_EVERY for k in range(size // CHAIN_EVERY + 1)}
+    chain_left = 0
+    for index in range(size):
+        source_id = str(index + 1)
+        if chain_left:
+            parent = comments[-1].source_id
+            chain_left -= 1
+        elif index in chains and comments:
+            parent, chain_left = comments[-1].source_id, CHAIN_DEPTH - 1
+        elif not comments or rng.random() < TOP_LEVEL_SHARE:
+            parent = None
+        elif hot and rng.random() < HOT_SHARE:
+            parent = rng.choice(hot)
+        else:  # mostly one of the last few dozen comments
+            back = min(len(comments), 1 + int(rng.expovariate(1 / 12)))
+            parent = comments[-back].source_id
+        if index == 1 or (parent is not None and parent in hot[:1] + hot[-200:]):
+            hot.append(source_id)
+        up, down = int(rng.paretovariate(1.5)) - 1, int(rng.paretovariate(2.5)) - 1
+        comments.append(
+            ParsedComment(
+                source_id=source_id,
+                parent_source_id=parent,
+                body=_sentence(rng, index),
+                author_name=f"member{rng.randrange(500)}",
+                created_at=start + timedelta(seconds=30 * index),
+                upvotes=up,
+                downvotes=down,
+                score=up - down,
+            )
+        )
+    return ParsedThread(
+        source=source or f"{SOURCE_PREFIX}{size}:{seed}",
+        title=f"Benchmark thread of {size:,} comments",
+        comments=comments,
+    )
+
+
+def _sentence(rng: random.Random, index: int) -> str:
+    words = rng.choices(WORDS, k=rng.randrange(6, 40))
+    if index % 7 == 0:
+        words[0] = f"**{words[0]}**"
+    return f"#{index} " + " ".join(words) + ("." if index % 3 else " <b>&</b>?")
+
+
+def floor_html(rows) -> str:
+    """The cheapest nesting of depth-first rows into escaped HTML: a stack of open tags."""
+    out: list[str] = []
+    depth = -1
+    escape = html.escape
+    for pk, level, body_html, author, score in rows:
+        while depth >= level:
+            out.append("</div></article>")
+            depth -= 1
+        out.append(
+            f'<article id="c{pk}"><p>{escape(author)} · {score} points</p>'
+            f'{body_html}<div class="replies">'
+        )
+        depth = level
+    out.append("</div></article>" * (depth + 1))
+    return "".join(out)
+
+
+FLOOR_FIELDS = ("id", "level", "body_html", "author_name", "score")
+
+
+def floor(queryset) -> str:
+    return floor_html(queryset.order_by("tree_id", "lft").values_list(*FLOOR_FIELDS))
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def run(sizes=FULL_SIZES, *, repeat: int = 7, progress=None) -> list[Result]:
+    """Build, measure and remove one synthetic thread per size; return the figures."""
+    viewer = _user("benchmark-viewer")
+    results = []
+    try:
+        for size in sizes:
+            if progress:
+                progress(f"{size:,} comments…")
+            results.append(_measure(size, viewer, repeat))
+    finally:
+        cleanup()
+        cleanup_users()
+    return results
+
+
+def _user(username: str):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    return user
+
+
+def cleanup_users() -> None:
+    get_user_model().objects.filter(username__startswith="benchmark-").delete()
+
+
+def _measure(size: int, viewer, repeat: int) -> Result:
+    parsed = synthetic_thread(size)
+    began = time.perf_counter()
+    thread = services.thread_import(parsed=parsed).thread
+    import_s = time.perf_counter() - began
+    settle_after_bulk_load()
+
+    first_page = selectors.thread_comment_tree(thread)
+    targets = [row.id for row in first_page.rows if not row.more][: max(repeat, 5)]
+    votes = iter(Comment.objects.in_bulk(targets).values())
+    vote_ms = median_ms(
+        lambda: services.vote_cast(user=viewer, item=next(votes), value=1), len(targets)
+    )
+
+    client = Client(HTTP_HOST=_host())
+    client.force_login(viewer)
+    url = thread.get_absolute_url()
+    queries: list[str] = []
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    if response.status_code != 200:
+        raise AssertionError(f"{url} answered {response.status_code}")
+    page_ms = median_ms(lambda: client.get(url), repeat)
+
+    shown = [row.id for row in selectors.thread_comment_tree(thread).rows if not row.more]
+    floor_ms = median_ms(lambda: floor(Comment.objects.filter(pk__in=shown)), repeat)
+    full_floor_ms = median_ms(lambda: floor(Comment.objects.filter(thread=thread)), repeat)
+
+    reply_ms = _reply_ms(thread, viewer, repeat)
+    return Result(size, import_s, page_ms, len(queries), len(shown), floor_ms, full_floor_ms,
+                  reply_ms, vote_ms)  # fmt: skip
+
+
+def settle_after_bulk_load() -> None:
+    """What autovacuum does a little after a bulk load, done now so the pages are timed on
+    the table a live site would have: planner statistics, and on PostgreSQL the visibility
+    map that lets the top-level comments come from the covering index alone."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        else:
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _host() -> str:
+    hosts = [h for h in settings.ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")]
+    return hosts[0] if hosts else "127.0.0.1"
+
+
+def _reply_ms(thread: Thread, author, repeat: int) -> float:
+    """Replies into the middle (in tree order) of the thread's biggest subtree."""
+    roots = Comment.objects.filter(thread=thread, level=0).values_list("tree_id", "lft", "rght")
+    tree_id = max(roots, key=lambda r: r[2] - r[1])[0]
+    subtree = Comment.objects.filter(tree_id=tree_id).order_by("lft")
+    middle = subtree[subtree.count() // 2]
+    replies = []
+    ms = median_ms(
+        lambda: replies.append(
+            services.comment_reply(author=author, thread=thread, parent=middle, body="timed reply")
+        ),
+        repeat,
+    )
+    problems = tree_problems(Comment.objects.filter(tree_id=tree_id))
+    if problems:
+        raise AssertionError(f"the subtree replied into is broken: {problems[:3]}")
+    return ms
+
+
+def cleanup() -> None:
+    """Remove every benchmark thread, its comments and votes, in a few statements.
+
+    Deleting through the ORM would load every comment to cascade; one DELETE per table
+    does the same for a 100,000-comment thread in a moment.
+    """
+    threads = Thread.objects.filter(source__startswith=SOURCE_PREFIX)
+    ids = list(threads.values_list("pk", flat=True))
+    if not ids:
+        return
+    with transaction.atomic():
+        for relation in Comment._meta.related_objects:  # votes, and whatever else points here
+            if relation.related_model is not Comment and relation.on_delete is not None:
+                lookup = f"{relation.field.name}__thread_id__in"
+                relation.related_model.objects.filter(**{lookup: ids}).delete()
+        Vote.objects.filter(thread_id__in=ids).delete()
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Comment._meta.db_table)
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(f"DELETE FROM {table} WHERE thread_id IN ({marks})", ids)
+        threads.delete()
+
+
+def table(results: list[Result]) -> str:
+    header = (
+        "comments", IMPORT_LABEL, "page ms", "queries", "shown", "floor ms", "page/floor",
+        "all-rows floor ms", "reply ms", "vote ms",
+    )  # fmt: skip
+    lines = [header]
+    for r in results:
+        lines.append(
+            (
+                f"{r.size:,}",
+                f"{r.import_s:.2f}",
+                f"{r.page_ms:.1f}",
+                str(r.queries),
+                f"{r.shown:,}",
+                f"{r.floor_ms:.1f}",
+                f"{r.ratio:.1f}x",
+                f"{r.full_floor_ms:.1f}",
+                f"{r.reply_ms:.1f}",
+                f"{r.vote_ms:.1f}",
+            )  # fmt: skip
+        )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    rendered = ["  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True))
+                for line in lines]  # fmt: skip
+    rendered.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(rendered)

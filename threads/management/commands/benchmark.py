@@ -1,0 +1,42 @@
+"""Time thread pages, replies, votes and imports on synthetic threads of growing size.
+
+Writes synthetic threads into the configured database and removes them at the end; see
+``threads/benchmark.py`` for what each column measures and README.md for how to read it.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from threads import benchmark
+
+
+class Command(BaseCommand):
+    help = "Benchmark thread pages, replies, votes and imports; prints one table."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sizes", nargs="+", type=int, metavar="N", help="Thread sizes (comments)."
+        )
+        parser.add_argument("--quick", action="store_true", help="Tiny sizes, for the test suite.")
+        parser.add_argument(
+            "--repeat", type=int, default=7, help="Timed runs per figure (median; at least 5)."
+        )
+
+    def handle(self, *args, sizes, quick, repeat, verbosity, **options):
+        if repeat < 5:
+            raise CommandError("--repeat must be at least 5: the figures are medians.")
+        if sizes and min(sizes) < 2:
+            raise CommandError("Each size must be at least 2 comments.")
+        sizes = sizes or (benchmark.QUICK_SIZES if quick else benchmark.FULL_SIZES)
+        progress = (lambda line: self.stderr.write(line)) if verbosity > 1 else None
+        began = time.perf_counter()
+        results = benchmark.run(sizes, repeat=repeat, progress=progress)
+        self.stdout.write(benchmark.table(results))
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Benchmarked {len(results)} thread sizes in "
+                    f"{time.perf_counter() - began:.0f} s (all medians of {repeat} runs)."
+                )
+            )

@@ -5,8 +5,6 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from threads import benchmark
-from threads.integrity import tree_problems
 from threads.models import Comment, Thread
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +29,3 @@ def test_sizes_and_repeats_are_checked():
         call_command("benchmark", "--repeat", "3", stdout=StringIO())
     with pytest.raises(CommandError, match="at least 2 comments"):
         call_command("benchmark", "--sizes", "1", stdout=StringIO())
-
-
-def test_synthetic_thread_has_the_promised_shape():
-    parsed = benchmark.synthetic_thread(4_000)
-    top = sum(c.parent_source_id is None for c in parsed.comments)
-    assert 0.15 < top / 4_000 < 0.3
-    thread = benchmark.services.thread_import(parsed=parsed).thread
-    comments = Comment.objects.filter(thread=thread)
-    assert comments.count() == 4_000
-    assert max(comments.values_list("level", flat=True)) >= benchmark.CHAIN_DEPTH
-    assert tree_problems(comments) == []

@@ -173,6 +173,8 @@ def test_synthetic_thread_has_the_promised_shape(tmp_path):
     assert Comment.objects.count() == 3000
     assert Comment.objects.order_by("-level").values_list("level", flat=True)[0] >= 50
     assert tree_problems() == []
+    biggest = max(Comment.objects.filter(level=0), key=lambda c: c.rght - c.lft)
+    assert (biggest.rght - biggest.lft - 1) // 2 > 3000 * 0.05  # one popular subtree
 
 
 # Property: any tree survives export → import into an empty database → export.

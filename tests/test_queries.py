@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.factories import make_user
 from threads import services
-from threads.benchmark import synthetic_thread
+from threads.importers.synthetic import synthetic_parsed_thread
 from threads.models import Comment, Vote
 from threads.sorting import COMMENT_SORTS
 from threads.views import THREAD_SORTS
@@ -39,7 +39,7 @@ def threads_by_size(writer, viewer):
     """One thread of 10 comments and one of 2,000, with the viewer's votes on each."""
     threads = {}
     for size in SIZES:
-        parsed = synthetic_thread(size, source=f"queries:{size}")
+        parsed = synthetic_parsed_thread(comments=size, source=f"queries:{size}")
         thread = services.thread_import(parsed=parsed).thread
         comments = Comment.objects.filter(thread=thread)
         comments.update(author=writer)

@@ -1,7 +1,8 @@
 """The benchmark behind ``python manage.py benchmark``: synthetic threads, timed end to end.
 
-For each size it imports a synthetic thread through ``services.thread_import`` (the bulk
-path every import format uses), then measures, each as a median:
+For each size it writes a synthetic thread (``threads.importers.synthetic``) as a forum
+JSON file and imports it the way ``import_thread`` does (read, parse, check, bulk write:
+the "import s" column), then measures, each as a median:
 
 - the thread page through the whole Django stack (``django.test.Client``, a logged-in
   viewer with votes on the thread, the default sort), and its SQL queries;
@@ -17,68 +18,26 @@ threads it imports are marked with a ``benchmark:`` source and removed even on f
 from __future__ import annotations
 
 import html
-import random
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import timezone
 
 from threads import selectors, services
-from threads.importers import ParsedComment, ParsedThread
+from threads.importers import parse_file
+from threads.importers.synthetic import write_synthetic_thread
 from threads.integrity import tree_problems
 from threads.models import Comment, Thread, Vote
 
 FULL_SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (20, 300)
 SOURCE_PREFIX = "benchmark:"
-TOP_LEVEL_SHARE = 0.25
-HOT_SHARE = 0.10  # replies that go into one big subtree, the one replies are timed in
-CHAIN_DEPTH = 50
-CHAIN_EVERY = 2_000  # one 50-deep chain per this many comments
-WORDS = [
-    *[
-        "the",
-        "quick",
-        "brown",
-        "fox",
-        "jumps",
-        "over",
-        "lazy",
-        "dog",
-        "thread",
-        "reply",
-        "vote",
-        "agree",
-        "disagree",
-    ],
-    *[
-        "because",
-        "however",
-        "indeed",
-        "maybe",
-        "source",
-        "link",
-        "data",
-        "shows",
-        "point",
-        "fair",
-        "though",
-        "wrong",
-    ],
-]
-
-try:  # another import path, when present, is what the import column times
-    from threads.importers import forum_json  # noqa: F401
-
-    IMPORT_LABEL = "import s"
-except ImportError:
-    IMPORT_LABEL = "import s (in-memory ParsedThread)"
 
 
 @dataclass
@@ -96,58 +55,6 @@ class Result:
     @property
     def ratio(self) -> float:
         return self.page_ms / self.floor_ms if self.floor_ms else float("inf")
-
-
-def synthetic_thread(size: int, *, seed: int = 1, source: str | None = None) -> ParsedThread:
-    """A thread shaped like real ones: a quarter top level, replies favouring recent
-    comments, one subtree that draws a tenth of all replies, and 50-deep chains."""
-    rng = random.Random(seed)
-    start = timezone.now() - timedelta(seconds=30 * size)
-    comments: list[ParsedComment] = []
-    hot: list[str] = []
-    chains = {CHAIN_EVERY // 2 + k * CHAIN_EVERY for k in range(size // CHAIN_EVERY + 1)}
-    chain_left = 0
-    for index in range(size):
-        source_id = str(index + 1)
-        if chain_left:
-            parent = comments[-1].source_id
-            chain_left -= 1
-        elif index in chains and comments:
-            parent, chain_left = comments[-1].source_id, CHAIN_DEPTH - 1
-        elif not comments or rng.random() < TOP_LEVEL_SHARE:
-            parent = None
-        elif hot and rng.random() < HOT_SHARE:
-            parent = rng.choice(hot)
-        else:  # mostly one of the last few dozen comments
-            back = min(len(comments), 1 + int(rng.expovariate(1 / 12)))
-            parent = comments[-back].source_id
-        if index == 1 or (parent is not None and parent in hot[:1] + hot[-200:]):
-            hot.append(source_id)
-        up, down = int(rng.paretovariate(1.5)) - 1, int(rng.paretovariate(2.5)) - 1
-        comments.append(
-            ParsedComment(
-                source_id=source_id,
-                parent_source_id=parent,
-                body=_sentence(rng, index),
-                author_name=f"member{rng.randrange(500)}",
-                created_at=start + timedelta(seconds=30 * index),
-                upvotes=up,
-                downvotes=down,
-                score=up - down,
-            )
-        )
-    return ParsedThread(
-        source=source or f"{SOURCE_PREFIX}{size}:{seed}",
-        title=f"Benchmark thread of {size:,} comments",
-        comments=comments,
-    )
-
-
-def _sentence(rng: random.Random, index: int) -> str:
-    words = rng.choices(WORDS, k=rng.randrange(6, 40))
-    if index % 7 == 0:
-        words[0] = f"**{words[0]}**"
-    return f"#{index} " + " ".join(words) + ("." if index % 3 else " <b>&</b>?")
 
 
 def floor_html(rows) -> str:
@@ -209,10 +116,12 @@ def cleanup_users() -> None:
 
 
 def _measure(size: int, viewer, repeat: int) -> Result:
-    parsed = synthetic_thread(size)
-    began = time.perf_counter()
-    thread = services.thread_import(parsed=parsed).thread
-    import_s = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"synthetic-{size}.json"
+        write_synthetic_thread(path, comments=size, source=f"{SOURCE_PREFIX}{size}")
+        began = time.perf_counter()
+        thread = services.thread_import(parsed=parse_file(path)).thread
+        import_s = time.perf_counter() - began
     settle_after_bulk_load()
 
     first_page = selectors.thread_comment_tree(thread)
@@ -307,7 +216,7 @@ def cleanup() -> None:
 
 def table(results: list[Result]) -> str:
     header = (
-        "comments", IMPORT_LABEL, "page ms", "queries", "shown", "floor ms", "page/floor",
+        "comments", "import s", "page ms", "queries", "shown", "floor ms", "page/floor",
         "all-rows floor ms", "reply ms", "vote ms",
     )  # fmt: skip
     lines = [header]

@@ -1,8 +1,9 @@
 """A realistic synthetic thread in forum JSON, for benchmarks and scale tests.
 
 About a quarter of the comments are top-level; a reply picks its parent mostly among the
-most recent comments (conversations happen where people are reading), and now and then
-two people argue in a chain 50 replies deep. Texts are mostly plain sentences with some
+most recent comments (conversations happen where people are reading), a tenth of replies
+go into one big popular subtree, and every 2,000 comments two people argue in a chain 50
+replies deep. Texts are mostly plain sentences with some
 Markdown and links, as real threads have. Deterministic for a given ``seed``.
 """
 
@@ -21,6 +22,9 @@ _VOCABULARY = (
 )
 WORDS = tuple(_VOCABULARY.split())
 CHAIN_DEPTH = 50
+CHAIN_EVERY = 2_000  # one 50-deep chain per this many comments
+TOP_LEVEL_SHARE = 0.25
+HOT_SHARE = 0.10  # replies that go into one big subtree (the benchmark times replies there)
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -28,20 +32,27 @@ def synthetic_thread(*, comments: int, seed: int = 0, source: str | None = None)
     """A forum JSON document holding one thread of ``comments`` comments."""
     rnd = random.Random(seed)
     rows: list[dict] = []
+    hot: list[str] = []
+    chains = {CHAIN_EVERY // 2 + k * CHAIN_EVERY for k in range(comments // CHAIN_EVERY + 1)}
     chain_left = 0
     for number in range(comments):
         if chain_left:
             parent = rows[-1]["id"]
             chain_left -= 1
-        elif not rows or rnd.random() < 0.25:
+        elif number in chains and rows:
+            parent, chain_left = rows[-1]["id"], CHAIN_DEPTH - 1
+        elif not rows or rnd.random() < TOP_LEVEL_SHARE:
             parent = None
+        elif hot and rnd.random() < HOT_SHARE:
+            parent = rnd.choice(hot)
         else:
             # Favour recent comments: an exponential step back from the newest.
             back = min(int(rnd.expovariate(1 / 30)), len(rows) - 1)
             parent = rows[-1 - back]["id"]
-            if rnd.random() < 0.002:
-                chain_left = CHAIN_DEPTH - 1
-        rows.append(_comment(rnd, number, parent))
+        row = _comment(rnd, number, parent)
+        if number == 1 or (parent is not None and parent in hot[:1] + hot[-200:]):
+            hot.append(row["id"])
+        rows.append(row)
     thread = {
         "source": source or f"synthetic:{seed}:{comments}",
         "title": f"Synthetic thread of {comments:,} comments",
@@ -58,8 +69,15 @@ def synthetic_thread(*, comments: int, seed: int = 0, source: str | None = None)
     return {"format": forum_json.FORMAT_NAME, "version": forum_json.VERSION, "threads": [thread]}
 
 
-def write_synthetic_thread(path, *, comments: int, seed: int = 0) -> None:
-    path.write_text(forum_json.dumps(synthetic_thread(comments=comments, seed=seed)), "utf-8")
+def synthetic_parsed_thread(*, comments: int, seed: int = 0, source: str | None = None):
+    """The same thread as parsed records, for tests that skip the JSON text."""
+    data = synthetic_thread(comments=comments, seed=seed, source=source)
+    return forum_json.parse_data(data, name="synthetic")[0]
+
+
+def write_synthetic_thread(path, *, comments: int, seed: int = 0, source=None) -> None:
+    data = synthetic_thread(comments=comments, seed=seed, source=source)
+    path.write_text(forum_json.dumps(data), "utf-8")
 
 
 def _comment(rnd: random.Random, number: int, parent: str | None) -> dict:
@@ -90,6 +108,8 @@ def _text(rnd: random.Random) -> str:
     roll = rnd.random()
     if roll < 0.05:
         text += "\n\n> quoted from above\n\nand *emphasis* here."
+    elif roll < 0.06:
+        text += " <b>This & that</b> stay text."
     elif roll < 0.08:
         text += " See https://example.com/page for more."
     return text

@@ -121,6 +121,9 @@ class Comment(Contribution, MPTTModel):
     parent = TreeForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
+    # Declared here only to drop django-mptt's single-column index on it: the (tree_id,
+    # lft) index serves every lookup, and a reply rewrites each index of each shifted row.
+    tree_id = models.PositiveIntegerField(editable=False)
     body = models.TextField(help_text="The text as written (Markdown).")
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -153,7 +156,13 @@ class Comment(Contribution, MPTTModel):
                 condition=Q(level=0),
                 name="comment_roots_idx",
             ),  # fmt: skip
-            models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
+            # Imported comments have no account; leaving them out keeps the index small
+            # and spares it the rows a reply renumbers in imported threads.
+            models.Index(
+                fields=["author", "-created_at"],
+                condition=Q(author__isnull=False),
+                name="comment_author_idx",
+            ),
         ]
 
     def __str__(self):

@@ -60,7 +60,8 @@ def seed(plan_path: str) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from threads import benchmark, services
+    from threads import services
+    from threads.importers.synthetic import synthetic_parsed_thread
     from threads.models import Comment
 
     users = get_user_model().objects
@@ -71,7 +72,7 @@ def seed(plan_path: str) -> None:
         members[user.username] = _session_for(user)
     threads = []
     for size, weight in SIZES.items():
-        parsed = benchmark.synthetic_thread(size, source=f"loadtest:{size}")
+        parsed = synthetic_parsed_thread(comments=size, source=f"loadtest:{size}")
         parsed.title = f"Load test thread of {size:,} comments"
         thread = services.thread_import(parsed=parsed).thread
         ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)

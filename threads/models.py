@@ -104,9 +104,6 @@ class CommentQuerySet(TreeQuerySet):
     def visible(self):
         return self.filter(is_deleted=False, is_removed=False)
 
-    def in_tree_order(self):
-        return self.order_by("tree_id", "lft")
-
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
     pass

@@ -1,8 +1,8 @@
 """Read side: everything a page needs, assembled in a constant number of queries.
 
 A thread's comments come in one query in tree order (``tree_id, lft`` is depth-first),
-as plain rows rather than model instances; sorting siblings happens in Python on those
-rows, and the viewer's votes come in one more query.
+as plain rows rather than model instances, with the viewer's own vote joined into each
+row; sorting siblings happens in Python on those rows.
 
 Pages have a budget (``PAGE_BUDGET`` comments), so a thread of any size answers as fast
 as one of a few hundred comments: one query reads the candidate subtrees' roots with
@@ -15,7 +15,7 @@ sorted replies; :func:`comment_batch` serves them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, reduce
 from operator import itemgetter, or_
 from typing import NamedTuple
@@ -142,7 +142,6 @@ class CommentTree:
     sort: str
     trailing_closes: int = 0
     total: int = 0
-    continued: list[CommentRow] = field(default_factory=list)
 
 
 def comment_rows(queryset, viewer=None) -> list[CommentRow]:

@@ -139,8 +139,11 @@ def _insert_reply(comment: Comment, parent: Comment) -> None:
         raise ValidationError(PARENT_IN_OTHER_THREAD, code="other_thread")
     if parent.is_deleted or parent.is_removed:
         raise ValidationError(PARENT_GONE, code="parent_gone")
-    comment.parent = parent
-    comment.save()  # django-mptt makes room at the end of the parent's children
+    # django-mptt makes room at the end of the parent's children; the parent was just read
+    # under the lock, so it needs no second refresh.
+    Comment.objects.insert_node(
+        comment, parent, position="last-child", save=True, refresh_target=False
+    )
 
 
 def lock_subtree(tree_id: int) -> None:

@@ -147,8 +147,11 @@ def _insert_reply(comment: Comment, parent: Comment) -> None:
 
 
 def lock_subtree(tree_id: int) -> None:
-    """Hold the root row of one top-level subtree until the transaction ends."""
-    list(Comment.objects.select_for_update().filter(tree_id=tree_id, level=0).values_list("pk"))
+    """Hold the root row of one top-level subtree until the transaction ends.
+
+    A root's ``tree_id`` is its own primary key, so this is a primary-key lookup.
+    """
+    list(Comment.objects.select_for_update().filter(pk=tree_id).values_list("pk"))
 
 
 def ensure_author_can_change(user, comment: Comment) -> None:

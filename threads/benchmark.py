@@ -18,6 +18,7 @@ threads it imports are marked with a ``benchmark:`` source and removed even on f
 from __future__ import annotations
 
 import html
+import resource
 import statistics
 import tempfile
 import time
@@ -44,6 +45,7 @@ SOURCE_PREFIX = "benchmark:"
 class Result:
     size: int
     import_s: float
+    peak_mb: float
     page_ms: float
     queries: int
     shown: int
@@ -122,6 +124,7 @@ def _measure(size: int, viewer, repeat: int) -> Result:
         began = time.perf_counter()
         thread = services.thread_import(parsed=parse_file(path)).thread
         import_s = time.perf_counter() - began
+    peak_mb = peak_rss_mb()
     settle_after_bulk_load()
 
     first_page = selectors.thread_comment_tree(thread)
@@ -151,8 +154,14 @@ def _measure(size: int, viewer, repeat: int) -> Result:
     full_floor_ms = median_ms(lambda: floor(Comment.objects.filter(thread=thread)), repeat)
 
     reply_ms = _reply_ms(thread, viewer, repeat)
-    return Result(size, import_s, page_ms, len(queries), len(shown), floor_ms, full_floor_ms,
-                  reply_ms, vote_ms)  # fmt: skip
+    return Result(size, import_s, peak_mb, page_ms, len(queries), len(shown), floor_ms,
+                  full_floor_ms, reply_ms, vote_ms)  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    """The process's peak memory so far; sizes run smallest first, so after an import it is
+    that import's peak (or an earlier, smaller one's)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def settle_after_bulk_load() -> None:
@@ -216,7 +225,7 @@ def cleanup() -> None:
 
 def table(results: list[Result]) -> str:
     header = (
-        "comments", "import s", "page ms", "queries", "shown", "floor ms", "page/floor",
+        "comments", "import s", "peak MB", "page ms", "queries", "shown", "floor ms", "page/floor",
         "all-rows floor ms", "reply ms", "vote ms",
     )  # fmt: skip
     lines = [header]
@@ -225,6 +234,7 @@ def table(results: list[Result]) -> str:
             (
                 f"{r.size:,}",
                 f"{r.import_s:.2f}",
+                f"{r.peak_mb:,.0f}",
                 f"{r.page_ms:.1f}",
                 str(r.queries),
                 f"{r.shown:,}",

@@ -1,0 +1,69 @@
+"""Settings come from the environment; production refuses an unsafe start."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**base, "DATABASE_URL": "sqlite:///:memory:", **env},
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = run_check(DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_production_with_secret_key_starts():
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+PROBE = """
+import django
+django.setup()
+from django.db import connection
+print(connection.vendor)
+if connection.vendor == "sqlite":
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        print(cursor.fetchone()[0])
+        cursor.execute("PRAGMA busy_timeout")
+        print(cursor.fetchone()[0])
+    print(connection.transaction_mode)
+"""
+
+
+def probe(database_url: str) -> list[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {**base, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "forum.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions(tmp_path):
+    assert probe(f"sqlite:///{tmp_path / 'forum.sqlite3'}") == [
+        "sqlite",
+        "wal",
+        "20000",
+        "IMMEDIATE",
+    ]
+
+
+def test_database_url_switches_to_postgres():
+    """No server needed: the backend is chosen from the URL, before any connection."""
+    assert probe("postgres://postgres@127.0.0.1:5432/postgres") == ["postgresql"]

@@ -427,3 +427,32 @@ def test_feeds(client, a_thread, a_comment):
     assert "Hello forum" in threads.content.decode()
     comments = client.get(f"/thread/{a_thread.pk}/feed/")
     assert "first!" in comments.content.decode()
+
+
+def test_vote_without_js_returns_to_the_page_it_came_from(alice_client, a_comment):
+    permalink = f"http://testserver/c/{a_comment.pk}/?sort=new"
+    response = alice_client.post(
+        f"/c/{a_comment.pk}/vote/", {"value": "1"}, headers={"Referer": permalink + "#top"}
+    )
+    assert response["Location"] == f"{permalink}#c{a_comment.pk}"
+    offsite = alice_client.post(
+        f"/c/{a_comment.pk}/vote/", {"value": "1"}, headers={"Referer": "https://evil.example/"}
+    )
+    assert offsite["Location"] == f"{a_comment.thread.get_absolute_url()}#c{a_comment.pk}"
+
+
+def test_in_a_thread_bigger_than_a_page_a_new_reply_opens_on_its_own_page(
+    alice_client, a_thread, a_comment, monkeypatch
+):
+    from threads import selectors
+
+    monkeypatch.setattr(selectors, "PAGE_BUDGET", 1)
+    make_comment(a_thread)
+    assert alice_client.get(f"/c/{a_comment.pk}/reply/")["Location"] == (
+        f"/c/{a_comment.pk}/?reply={a_comment.pk}#c{a_comment.pk}"
+    )
+    response = alice_client.post(f"/c/{a_comment.pk}/reply/", {"body": "deep in a big thread"})
+    reply = Comment.objects.get(body="deep in a big thread")
+    assert response["Location"] == f"/c/{reply.pk}/#c{reply.pk}"
+    html = alice_client.get(response["Location"]).content.decode()
+    assert "deep in a big thread" in html and "show context (1 parent)" in html

@@ -31,6 +31,24 @@ def wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def comment_url(comment: Comment, thread: Thread) -> str:
+    """Where ``comment`` is surely on the page: its place in the thread when the whole
+    thread fits one page, else its own page (with its parents above it)."""
+    if thread.comment_count <= selectors.PAGE_BUDGET:
+        return f"{thread.get_absolute_url()}#c{comment.pk}"
+    return f"{comment.get_absolute_url()}#c{comment.pk}"
+
+
+def back_to(request, comment: Comment, thread: Thread) -> str:
+    """The page the form was on (a batch, a permalink, a sort), at the comment."""
+    referer = request.headers.get("Referer", "").split("#")[0]
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return f"{referer}#c{comment.pk}"
+    return comment_url(comment, thread)
+
+
 def thread_list(request):
     """The front page: threads by hot, new or top."""
     sort = request.GET.get("sort") if request.GET.get("sort") in THREAD_SORTS else "hot"
@@ -58,7 +76,7 @@ def _reply_to(request) -> int | None:
 
 
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
-    """A thread with its whole comment tree."""
+    """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
     if slug != thread.slug and request.method == "GET":
         return redirect(thread, permanent=True)
@@ -176,16 +194,20 @@ def thread_reply(request, pk):
 
 
 def comment_reply(request, pk):
-    """A reply to a comment; GET shows the thread with the reply form open under it."""
+    """A reply to a comment; GET shows the comment with the reply form open under it."""
     parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     if request.method != "POST":
-        url = parent.thread.get_absolute_url()
-        return redirect(f"{url}?reply={parent.pk}#c{parent.pk}")
+        return redirect(_reply_form_url(parent, parent.thread))
     return _post_reply(request, parent.thread, parent=parent)
 
 
+def _reply_form_url(parent: Comment, thread: Thread) -> str:
+    page, anchor = comment_url(parent, thread).split("#")
+    return f"{page}?reply={parent.pk}#{anchor}"
+
+
 def _post_reply(request, thread, *, parent):
-    back = thread.get_absolute_url() + (f"?reply={parent.pk}#c{parent.pk}" if parent else "")
+    back = _reply_form_url(parent, thread) if parent else thread.get_absolute_url()
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     form = CommentForm(request.POST)
@@ -202,7 +224,7 @@ def _post_reply(request, thread, *, parent):
                     {"id": comment.pk, "html": _single_comment_html(request, thread, comment)},
                     status=201,
                 )
-            return redirect(f"{thread.get_absolute_url()}#c{comment.pk}")
+            return redirect(comment_url(comment, thread))
     if wants_json(request):
         return JsonResponse({"errors": form.errors.get("body", [])}, status=400)
     return thread_detail(
@@ -231,10 +253,9 @@ def _vote(request, item, anchor):
 def comment_vote(request, pk):
     """Up or down vote on a comment (again to take it back); GET goes back to the comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    anchor = f"{comment.thread.get_absolute_url()}#c{comment.pk}"
     if request.method != "POST":
-        return redirect(anchor)
-    return _vote(request, comment, anchor)
+        return redirect(comment_url(comment, comment.thread))
+    return _vote(request, comment, back_to(request, comment, comment.thread))
 
 
 def thread_vote(request, pk):

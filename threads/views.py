@@ -103,7 +103,7 @@ def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
         csrf_token=get_token(request),
         locked=thread.is_locked,
         reply_to=reply_to,
-        page_url=f"{request.path}?{urlencode({'sort': sort, **(query or {})})}&",
+        page_url=f"?{urlencode({'sort': sort, **(query or {})})}&",
     )
 
 

@@ -4,23 +4,34 @@
   "use strict";
   const HEADERS = { "X-Requested-With": "fetch", Accept: "application/json" };
 
+  // Comment vote buttons belong to one page-level form (form="votes") and name their own
+  // URL in formaction, so a page carries one CSRF token, not one per comment.
+  function actionOf(form, submitter) {
+    return (submitter && submitter.getAttribute("formaction")) || form.action;
+  }
+
   function post(form, submitter) {
     const data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
-    return fetch(form.action, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+    return fetch(actionOf(form, submitter), {
+      method: "POST", body: data, headers: HEADERS, credentials: "same-origin",
+    });
   }
 
-  function showVote(form, vote, score) {
-    form.querySelectorAll("button").forEach(function (button) {
+  function showVote(submitter, vote, score) {
+    submitter.parentElement.querySelectorAll("button").forEach(function (button) {
       const on = Number(button.value) === vote;
       button.classList.toggle("on", on);
       button.setAttribute("aria-pressed", on ? "true" : "false");
     });
-    const id = form.dataset.vote;
-    const target = id
-      ? document.querySelector('[data-score="' + id + '"]')
-      : document.querySelector('[data-thread-score="' + form.dataset.threadVote + '"]');
-    if (target) target.textContent = id ? score + (Math.abs(score) === 1 ? " point" : " points") : score;
+    const article = submitter.closest("article.comment");
+    if (article) {
+      const label = article.querySelector(":scope > details > summary .score");
+      label.textContent = score + (Math.abs(score) === 1 ? " point" : " points");
+    } else {
+      const label = submitter.closest("form").querySelector("[data-thread-score]");
+      if (label) label.textContent = score;
+    }
   }
 
   function replyForm(link) {
@@ -100,13 +111,14 @@
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
-    const isVote = form.classList.contains("vote");
+    const submitter = event.submitter;
+    const isVote = form.id === "votes" || form.classList.contains("vote");
     const isReply = form.classList.contains("reply-form");
     const isDelete = form.classList.contains("delete");
     if (!isVote && !isReply && !isDelete) return;
     if (isDelete && !window.confirm("Delete this comment? Replies stay.")) { event.preventDefault(); return; }
     event.preventDefault();
-    post(form, event.submitter).then(function (response) {
+    post(form, submitter).then(function (response) {
       if (response.redirected || response.status === 401 || response.status === 403 && isVote) {
         window.location.href = response.url; return null;
       }
@@ -114,7 +126,7 @@
     }).then(function (result) {
       if (!result) return;
       if (!result.ok) { showErrors(form, result.data.errors || ["Something went wrong."]); return; }
-      if (isVote) showVote(form, result.data.vote, result.data.score);
+      if (isVote) showVote(submitter, result.data.vote, result.data.score);
       else if (isReply) insertComment(form, result.data.html);
       else {
         const article = form.closest("article.comment");
@@ -122,6 +134,10 @@
         article.querySelector(":scope > details > .body").innerHTML = '<p class="gone-text">[deleted]</p>';
         form.remove();
       }
-    }).catch(function () { form.submit(); });
+    }).catch(function () {
+      // The server answers the same request without the script: let it.
+      if (isVote) window.location.href = actionOf(form, submitter);
+      else form.submit();
+    });
   });
 })();

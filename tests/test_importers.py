@@ -196,3 +196,21 @@ def test_markup_in_transcript_is_text(tmp_path):
     assert "<script>" not in comment.body_html
     assert "&lt;script&gt;" in comment.body_html
     assert parse_file(write(tmp_path, "x\n", "y.txt")).title == "x"
+
+
+def test_a_database_refusal_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    from threads import services
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint\nDETAIL: ...")
+
+    monkeypatch.setattr(services, "_bulk_insert", refuse)
+    path = write(tmp_path, "# T\na\n")
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+    assert str(error.value) == (
+        f"{path}: the database refused the import (duplicate key value violates unique constraint)"
+    )
+    assert Thread.objects.count() == 0

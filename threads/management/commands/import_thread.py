@@ -10,7 +10,7 @@ file and the offending line or item, and nothing is written.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from threads import services
 from threads.importers import ImportFailed, parse_threads
@@ -37,14 +37,22 @@ class Command(BaseCommand):
             threads = parse_threads(path, fmt=fmt, title=title)
         except ImportFailed as error:
             raise CommandError(str(error)) from None
-        with transaction.atomic():  # a file with several threads imports all or none
-            for parsed in threads:
-                progress = self.progress_bar(len(parsed.comments), verbosity)
-                result = services.thread_import(parsed=parsed, dry_run=dry_run, progress=progress)
-                if progress is not None:
-                    self.stderr.write("")
-                if verbosity:
-                    self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
+        try:
+            with transaction.atomic():  # a file with several threads imports all or none
+                for parsed in threads:
+                    self.import_one(parsed, dry_run=dry_run, verbosity=verbosity)
+        except DatabaseError as error:
+            # Parsing checks every value first; this is the last line of defence.
+            reason = str(error).strip().splitlines()[0]
+            raise CommandError(f"{path}: the database refused the import ({reason})") from None
+
+    def import_one(self, parsed, *, dry_run: bool, verbosity: int) -> None:
+        progress = self.progress_bar(len(parsed.comments), verbosity)
+        result = services.thread_import(parsed=parsed, dry_run=dry_run, progress=progress)
+        if progress is not None:
+            self.stderr.write("")
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(self.summary(result, dry_run)))
 
     def progress_bar(self, total: int, verbosity: int):
         """A one-line bar redrawn per batch, only on a terminal and for big imports."""

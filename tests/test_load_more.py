@@ -153,3 +153,17 @@ def test_permalink_of_a_big_subtree_is_cut_and_continued(client, small_budget):
     seen, promised = crawl(client, f"/c/{ids['a']}/")
     assert sorted(seen) == sorted(ids.values())
     assert promised == [8, 3]  # 8 after the cut; that batch of 5 links the last 3
+
+
+def test_a_budget_cut_at_the_display_depth_limit_renders(client, monkeypatch):
+    """The cut's "load more" link can land exactly at depth 8, where replies turn into
+    "continue this thread" links; the page must still render (it once raised a 500)."""
+    chain = {"0": None, **{str(i): str(i - 1) for i in range(1, 8)}}
+    chain.update({"x": "7", "y": "7", "z": "7"})  # three replies at depth 8
+    monkeypatch.setattr(selectors, "PAGE_BUDGET", 8)  # the cut falls right before them
+    thread, ids = import_tree(chain)
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [int(pk) for pk in ARTICLE.findall(html)] == [ids[str(i)] for i in range(8)]
+    assert "load more comments (3)" in html

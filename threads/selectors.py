@@ -203,7 +203,8 @@ def layout(rows: list[CommentRow], *, max_depth: int = MAX_DISPLAY_DEPTH) -> Com
         if row.depth == max_depth:
             if previous is not None and previous.hidden and previous.parent_id == row.parent_id:
                 continue
-            row.hidden = True
+            if not row.more:  # a "load more" link stays one; a comment becomes a link
+                row.hidden = True
         row.closes = 0 if previous is None else _open_after(previous) - row.depth
         shown.append(row)
         previous = row

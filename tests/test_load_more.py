@@ -5,6 +5,8 @@ import re
 from html import unescape
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import make_user
 from threads import selectors, services
@@ -167,3 +169,48 @@ def test_a_budget_cut_at_the_display_depth_limit_renders(client, monkeypatch):
     html = response.content.decode()
     assert [int(pk) for pk in ARTICLE.findall(html)] == [ids[str(i)] for i in range(8)]
     assert "load more comments (3)" in html
+
+
+CONTINUE = re.compile(r'<p class="continue"><a href="([^"]+)">continue this thread')
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parents=st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=40),
+    deep=st.integers(min_value=0, max_value=12),
+    budget=st.integers(min_value=1, max_value=12),
+    sort=st.sampled_from(["best", "new", "old", "top", "controversial"]),
+)
+def test_every_comment_is_reachable_from_the_first_page(parents, deep, budget, sort):
+    """Any shape, any budget, any sort: every page answers, and following "load more" and
+    "continue this thread" links from the thread page reaches every comment."""
+    from django.test import Client
+
+    from threads.models import Thread
+
+    Thread.objects.filter(source="load-more").delete()  # the previous example's thread
+    shape: dict[str, str | None] = {}
+    for i, pick in enumerate(parents):
+        shape[str(i)] = None if i == 0 or pick % 4 == 0 else str(pick % i)
+    for j in range(deep):  # one chain that goes past the display depth
+        shape[f"d{j}"] = f"d{j - 1}" if j else "0"
+    original = selectors.PAGE_BUDGET
+    selectors.PAGE_BUDGET = budget
+    try:
+        thread, ids = import_tree(shape)
+        client = Client()
+        seen, todo, done = set(), [f"{thread.get_absolute_url()}?sort={sort}"], set()
+        while todo:
+            url = todo.pop()
+            if url in done:
+                continue
+            done.add(url)
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            seen.update(int(pk) for pk in ARTICLE.findall(html))
+            todo += [unescape(href) for href, _ in MORE.findall(html)]
+            todo += [unescape(href) for href in CONTINUE.findall(html)]
+        assert seen == set(ids.values())
+    finally:
+        selectors.PAGE_BUDGET = original

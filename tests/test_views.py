@@ -92,6 +92,8 @@ def test_wrong_slug_redirects_to_canonical(client, a_thread):
     assert response.status_code == 301
     assert response["Location"] == a_thread.get_absolute_url()
     assert client.get(f"/t/{a_thread.pk}/").status_code == 301
+    kept = client.get(f"/t/{a_thread.pk}/?sort=new&reply=7")
+    assert kept["Location"] == f"{a_thread.get_absolute_url()}?sort=new&reply=7"
 
 
 def test_missing_pages_are_404(client, db):

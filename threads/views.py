@@ -79,7 +79,9 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
     """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
     if slug != thread.slug and request.method == "GET":
-        return redirect(thread, permanent=True)
+        query = request.GET.urlencode()
+        canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
+        return redirect(canonical, permanent=True)
     sort = _comment_sort(request)
     tree = selectors.thread_comment_tree(thread, viewer=request.user, sort=sort)
     reply_to = reply_to if reply_to is not None else _reply_to(request)

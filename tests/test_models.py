@@ -98,3 +98,28 @@ def test_source_is_unique_when_set():
     make_thread(source="")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_thread(source="reddit:abc")
+
+
+def test_descendant_counts_follow_replies(a_thread):
+    root = make_comment(a_thread)
+    child = make_comment(a_thread, parent=root)
+    make_comment(a_thread, parent=child)
+    make_comment(a_thread, parent=root)
+    counts = dict(Comment.objects.values_list("pk", "descendant_count"))
+    assert counts[root.pk] == 3 and counts[child.pk] == 1
+    assert tree_problems() == []
+
+
+def test_no_index_holds_the_numbers_a_reply_shifts():
+    """Replies renumber lft/rght; with no index on them PostgreSQL updates rows in place."""
+    from django.db import connection
+
+    for index in Comment._meta.indexes:
+        assert not {"lft", "rght"} & set(index.fields), index.name
+    assert not any(f.db_index for f in Comment._meta.fields if f.name in {"lft", "rght"})
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE relname = %s", [Comment._meta.db_table]
+            )
+            assert cursor.fetchone()[0] == ["fillfactor=70"]

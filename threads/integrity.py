@@ -1,4 +1,5 @@
-"""Checks that stored nested-set fields agree with the parent links they were built from.
+"""Checks that stored nested-set fields (and descendant counts) agree with the parent
+links they were built from.
 
 Used by the tests after concurrent writes, and by the benchmark after its own writes.
 """
@@ -15,10 +16,10 @@ def tree_problems(queryset=None) -> list[str]:
     comments = queryset if queryset is not None else Comment.objects.all()
     rows = list(
         comments.order_by("tree_id", "lft").values_list(
-            "pk", "parent_id", "tree_id", "lft", "rght", "level"
+            "pk", "parent_id", "tree_id", "lft", "rght", "level", "descendant_count"
         )
     )
-    stored = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows}
+    stored = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level, _ in rows}
     kids: dict[int | None, list[int]] = {}
     for pk, parent_id, *_ in rows:  # in stored order, so siblings keep their order
         kids.setdefault(parent_id, []).append(pk)
@@ -45,6 +46,10 @@ def tree_problems(queryset=None) -> list[str]:
             counter += 1
             stack.append((pk, level, True))
             stack.extend((child, level + 1, False) for child in reversed(kids.get(pk, [])))
+    for pk, _, _, lft, rght, _, count in rows:
+        if count != (rght - lft - 1) // 2:
+            problems.append(f"comment {pk}: descendant_count {count}, its numbers say "
+                            f"{(rght - lft - 1) // 2}")  # fmt: skip
     tree_ids = [tree_id for tree_id, _, _, level in stored.values() if level == 0]
     if len(tree_ids) != len(set(tree_ids)):
         problems.append("two top-level comments share a tree_id")

@@ -20,7 +20,7 @@ from functools import lru_cache, reduce
 from operator import itemgetter, or_
 from typing import NamedTuple
 
-from django.db.models import CharField, FilteredRelation, Q, Subquery, Sum, Value
+from django.db.models import CharField, F, FilteredRelation, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -107,14 +107,21 @@ class Candidate(NamedTuple):
         return (self.rght - self.lft + 1) // 2
 
 
-# Read from the covering index alone (no ``level``: the query fixes it).
 CANDIDATE_FIELDS = ("id", "tree_id", "lft", "rght", "upvotes", "downvotes", "score")
-# Sorts the database does from the index; ties fall back to tree order, as Python's
-# stable sort does in ``sort_rows``.
-SQL_SORTS = {
-    "new": ("-created_at", "tree_id", "lft"),
-    "old": ("created_at", "tree_id", "lft"),
+# Top-level comments are read from the covering index alone, which holds neither their
+# id nor lft/rght (see models.Comment): a root's id is its tree_id, its lft is 1, and its
+# rght follows from its descendant count.
+ROOT_NUMBERS = {
+    "root_id": F("tree_id"),
+    "root_lft": Value(1),
+    "root_rght": F("descendant_count") * 2 + 2,
 }
+ROOT_CANDIDATE_FIELDS = (
+    "root_id", "tree_id", "root_lft", "root_rght", "upvotes", "downvotes", "score",
+)  # fmt: skip
+# Sorts the database does from the index; ties fall back to tree order, as Python's
+# stable sort does in ``sort_rows`` (top-level comments are each alone in their tree).
+SQL_SORTS = {"new": ("-created_at",), "old": ("created_at",)}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -239,7 +246,7 @@ def comment_batch(
     thread" links still appear at the same depth.
     """
     if parent is None:
-        candidates = Comment.objects.filter(thread=thread, level=0)
+        candidates = Comment.objects.filter(thread=thread, level=0).annotate(**ROOT_NUMBERS)
     else:
         candidates = Comment.objects.filter(
             thread=thread,
@@ -250,7 +257,7 @@ def comment_batch(
         )
     budget = budget or PAGE_BUDGET
     level = 0 if parent is None else parent.level + 1
-    sorted_candidates = _sorted_candidates(candidates, sort)
+    sorted_candidates = _sorted_candidates(candidates, sort, roots=parent is None)
     more = _MoreLinks(thread, sort, depth)
     tree = _forest(
         thread.pk, sorted_candidates, level, sort=sort, budget=budget, depth=depth, more=more,
@@ -260,12 +267,15 @@ def comment_batch(
     return tree
 
 
-def _sorted_candidates(queryset, sort: str) -> list[tuple]:
+def _sorted_candidates(queryset, sort: str, *, roots: bool) -> list[tuple]:
     """Candidate roots (``CANDIDATE_FIELDS`` tuples) in page order; the database sorts by
     date, Python by votes. Plain tuples: a big thread has tens of thousands of them."""
+    fields = ROOT_CANDIDATE_FIELDS if roots else CANDIDATE_FIELDS
+    tree_order = ("tree_id",) if roots else ("tree_id", "lft")
     if sort in SQL_SORTS:
-        return list(queryset.order_by(*SQL_SORTS[sort]).values_list(*CANDIDATE_FIELDS))
-    rows = list(queryset.order_by("tree_id", "lft").values_list(*CANDIDATE_FIELDS))
+        order = SQL_SORTS[sort] + tree_order
+        return list(queryset.order_by(*order).values_list(*fields))
+    rows = list(queryset.order_by(*tree_order).values_list(*fields))
     rows.sort(key=CANDIDATE_SORT_KEYS.get(sort, CANDIDATE_SORT_KEYS[DEFAULT_COMMENT_SORT]),
               reverse=True)  # fmt: skip
     return rows

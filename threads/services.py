@@ -1,8 +1,8 @@
 """Every write to threads, comments and votes: the rules, the locks and the transactions.
 
 Tree writes are serialized on exactly what they change. A reply locks the root row of
-its top-level subtree (``select_for_update``) before django-mptt reads the parent's
-``rght`` and shifts the subtree, so two replies into one subtree queue instead of
+its top-level subtree (``select_for_update``) before it reads the parent's ``rght`` and
+shifts the rest of the subtree, so two replies into one subtree queue instead of
 colliding, and replies into different subtrees never wait for each other. A new
 top-level comment takes its own primary key as ``tree_id``, which needs no lock at all.
 Counters move with ``F()`` expressions in the same transaction as the row that justifies
@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Case, Count, F, PositiveIntegerField, When
 from django.utils import timezone
 
 from threads.importers import ParsedComment, ParsedThread
@@ -139,10 +139,30 @@ def _insert_reply(comment: Comment, parent: Comment) -> None:
         raise ValidationError(PARENT_IN_OTHER_THREAD, code="other_thread")
     if parent.is_deleted or parent.is_removed:
         raise ValidationError(PARENT_GONE, code="parent_gone")
-    # django-mptt makes room at the end of the parent's children; the parent was just read
-    # under the lock, so it needs no second refresh.
-    Comment.objects.insert_node(
-        comment, parent, position="last-child", save=True, refresh_target=False
+    _make_room(parent)
+    comment.parent = parent
+    comment.lft, comment.rght = parent.rght, parent.rght + 1
+    comment.level, comment.tree_id = parent.level + 1, parent.tree_id
+    comment.save()  # numbers set: django-mptt inserts the row as it is
+
+
+def _make_room(parent: Comment) -> None:
+    """Open the two numbers a new last reply of ``parent`` takes, in one UPDATE.
+
+    Everything from the parent's ``rght`` on moves two places right, and the parent and
+    its ancestors count one more descendant. Those rows are exactly the ones with
+    ``rght >= parent.rght`` in the subtree (replies of the parent end before it).
+    """
+    edge = parent.rght
+    number = PositiveIntegerField()
+    Comment.objects.filter(tree_id=parent.tree_id, rght__gte=edge).update(
+        lft=Case(When(lft__gt=edge, then=F("lft") + 2), default=F("lft"), output_field=number),
+        rght=F("rght") + 2,
+        descendant_count=Case(
+            When(lft__lte=parent.lft, then=F("descendant_count") + 1),
+            default=F("descendant_count"),
+            output_field=number,
+        ),
     )
 
 
@@ -419,7 +439,7 @@ def _bulk_insert(
     changed = _number_grafted_trees([k for k in kids if isinstance(k, int)], kids, nodes)
     _write_by_depth(thread, nodes, parents, progress)
     if changed:
-        Comment.objects.bulk_update(changed, ["lft", "rght"], batch_size=1000)
+        Comment.objects.bulk_update(changed, ["lft", "rght", "descendant_count"], batch_size=1000)
 
 
 class _NewRow:
@@ -495,14 +515,21 @@ def _number_grafted_trees(parent_pks: list[int], kids: dict, nodes: dict) -> lis
         for pk, _, lft, rght in rows:
             new_lft, new_rght, _ = numbers[pk]
             if (new_lft, new_rght) != (lft, rght):
-                changed.append(Comment(pk=pk, lft=new_lft, rght=new_rght))
+                changed.append(
+                    Comment(
+                        pk=pk,
+                        lft=new_lft,
+                        rght=new_rght,
+                        descendant_count=(new_rght - new_lft - 1) // 2,
+                    )
+                )
     return changed
 
 
 _INSERTED_FIELDS = (
     "thread", "parent", "source_id", "body", "body_html", "author_name", "created_at",
     "edited_at", "is_deleted", "is_removed", "score", "upvotes", "downvotes", "lft", "rght",
-    "tree_id", "level",
+    "tree_id", "level", "descendant_count",
 )  # fmt: skip
 
 
@@ -544,7 +571,7 @@ def _write_by_depth(thread: Thread, nodes: dict[str, _NewRow], parents: dict, pr
                     thread.pk, parent_pk, c.source_id, c.body, node.body_html, c.author_name,
                     adapt_time(node.created_at), adapt_time(c.edited_at), c.is_deleted,
                     c.is_removed, c.score, c.upvotes, c.downvotes, node.lft, node.rght,
-                    node.tree_id, node.level,
+                    node.tree_id, node.level, (node.rght - node.lft - 1) // 2,
                 )
             )  # fmt: skip
         with connection.cursor() as cursor:

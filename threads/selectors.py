@@ -6,7 +6,7 @@ row; sorting siblings happens in Python on those rows.
 
 Pages have a budget (``PAGE_BUDGET`` comments), so a thread of any size answers as fast
 as one of a few hundred comments: one query reads the candidate subtrees' roots with
-their sizes (``descendant_count + 1``, from the same index), the best-sorted ones
+their sizes (``descendant_count + 1``, from a covering index), the best-sorted ones
 are chosen until the budget is spent, and one more query reads only the chosen
 subtrees' rows. What did not fit becomes "load more comments (N)" links, each naming a
 parent, the ``lft`` after which its unshown replies start, and an offset into its

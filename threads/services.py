@@ -424,7 +424,7 @@ def _bulk_insert(
     comments already stored; both map to child keys in insertion order.
     """
     now = timezone.now()
-    nodes = {c.source_id: _new_node(thread, c, now) for c in new}
+    nodes = {c.source_id: _NewRow(c, now) for c in new}
     parents: dict[str, str | int | None] = {}
     kids: dict[str | int, list[str]] = {}
     for parsed in new:
@@ -456,10 +456,6 @@ class _NewRow:
         self.created_at = parsed.created_at or now
         self.lft = self.rght = self.level = self.tree_id = 0
         self.pk: int | None = None
-
-
-def _new_node(thread: Thread, parsed: ParsedComment, now) -> _NewRow:
-    return _NewRow(parsed, now)
 
 
 def _nested_set(root, kids_of) -> dict:

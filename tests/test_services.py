@@ -173,3 +173,9 @@ def test_reply_under_stale_parent_instance_uses_fresh_numbers(a_thread, a_commen
         )[-1]
         == "late"
     )
+
+
+def test_empty_text_renders_to_no_html():
+    from threads.markup import render_markdown
+
+    assert render_markdown("") == ""

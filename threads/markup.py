@@ -33,7 +33,9 @@ _PLAIN_LINE = re.compile(r"(?![ -]|\d+[.)])(?:[^\W_]|[ ,;!?'\"()-]|\.(?![^\W_]))
 
 
 def render_markdown(text: str) -> str:
-    """Markdown in, sanitized HTML out; every link marked as user content."""
+    """Markdown in, sanitized HTML out; every link marked as user content. No text, no HTML."""
+    if not text:
+        return ""
     if _PLAIN_LINE.fullmatch(text) and text[-1] != " ":
         return f"<p>{text}</p>\n"
     html = _markdown.render(text)

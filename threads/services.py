@@ -98,7 +98,7 @@ def thread_create(*, author, title: str, url: str = "", body: str = "") -> Threa
         title=title.strip(),
         url=url.strip(),
         body=body,
-        body_html=render_markdown(body) if body else "",
+        body_html=render_markdown(body),
         author=author,
     )
     thread.full_clean()
@@ -388,7 +388,7 @@ def _refresh_present(thread: Thread, parsed: ParsedThread, stored: list) -> int:
         old = (score, upvotes, downvotes, deleted, removed, body, edited)
         if old != (row.score, row.upvotes, row.downvotes, row.is_deleted, row.is_removed,
                    row.body, row.edited_at):  # fmt: skip
-            row.body_html = render_markdown(row.body) if row.body else ""
+            row.body_html = render_markdown(row.body)
             changed.append(row)
     Comment.objects.bulk_update(changed, _REFRESHED_FIELDS, batch_size=IMPORT_BATCH_SIZE)
     return len(changed)
@@ -405,7 +405,7 @@ def _create_imported_thread(parsed: ParsedThread) -> Thread:
         title=parsed.title,
         url=parsed.url,
         body=parsed.body,
-        body_html=render_markdown(parsed.body) if parsed.body else "",
+        body_html=render_markdown(parsed.body),
         author_name=parsed.author_name,
         created_at=parsed.created_at or timezone.now(),
         score=parsed.score,
@@ -452,7 +452,7 @@ class _NewRow:
 
     def __init__(self, parsed: ParsedComment, now):
         self.parsed = parsed
-        self.body_html = render_markdown(parsed.body) if parsed.body else ""
+        self.body_html = render_markdown(parsed.body)
         self.created_at = parsed.created_at or now
         self.lft = self.rght = self.level = self.tree_id = 0
         self.pk: int | None = None

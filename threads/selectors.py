@@ -16,7 +16,7 @@ sorted replies; :func:`comment_batch` serves them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import reduce
 from operator import itemgetter, or_
 from typing import NamedTuple
 
@@ -124,22 +124,11 @@ ROOT_CANDIDATE_FIELDS = (
 SQL_SORTS = {"new": ("-created_at",), "old": ("created_at",)}
 
 
-@lru_cache(maxsize=1 << 16)
-def _wilson(upvotes: int, downvotes: int) -> float:
-    return wilson_lower_bound(upvotes, downvotes)
-
-
-@lru_cache(maxsize=1 << 16)
-def _controversy(upvotes: int, downvotes: int) -> float:
-    return controversy(upvotes, downvotes)
-
-
-# The same orders as COMMENT_SORT_KEYS, on candidate tuples; most comments share a few
-# (up, down) pairs, so the formulas are cached.
+# The same orders as COMMENT_SORT_KEYS, on candidate tuples.
 CANDIDATE_SORT_KEYS = {
-    "best": lambda r: _wilson(r[4], r[5]),
+    "best": lambda r: wilson_lower_bound(r[4], r[5]),
     "top": itemgetter(6),
-    "controversial": lambda r: _controversy(r[4], r[5]),
+    "controversial": lambda r: controversy(r[4], r[5]),
 }
 
 

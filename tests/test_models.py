@@ -123,3 +123,11 @@ def test_no_index_holds_the_numbers_a_reply_shifts():
                 "SELECT reloptions FROM pg_class WHERE relname = %s", [Comment._meta.db_table]
             )
             assert cursor.fetchone()[0] == ["fillfactor=70"]
+
+
+def test_vote_tallies_per_item(a_thread):
+    first, second = make_comment(a_thread), make_comment(a_thread)
+    for value in (1, 1, -1):
+        Vote.objects.create(user=make_user(), comment=first, value=value)
+    Vote.objects.create(user=make_user(), comment=second, value=-1)
+    assert Vote.objects.tallies("comment_id") == {first.pk: (1, 2, 1), second.pk: (-1, 0, 1)}

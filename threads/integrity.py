@@ -6,8 +6,6 @@ Used by the tests after concurrent writes, and by the benchmark after its own wr
 
 from __future__ import annotations
 
-from django.db.models import Count, Sum
-
 from threads.models import Comment, Vote
 
 
@@ -58,24 +56,11 @@ def tree_problems(queryset=None) -> list[str]:
 
 def score_problems(queryset=None) -> list[str]:
     """Comments whose score or up/down counts differ from their vote rows."""
-    problems = []
     comments = queryset if queryset is not None else Comment.objects.all()
-    tallies = comments.annotate(
-        vote_sum=Sum("votes__value"), vote_count=Count("votes")
-    ).values_list("pk", "score", "upvotes", "downvotes", "vote_sum", "vote_count")
-    ups = dict(
-        Vote.objects.filter(value=1, comment__isnull=False)
-        .values("comment")
-        .annotate(n=Count("pk"))
-        .values_list("comment", "n")
-    )
-    for pk, score, upvotes, downvotes, vote_sum, vote_count in tallies:
-        vote_sum = vote_sum or 0
-        expected_up = ups.get(pk, 0)
-        expected_down = vote_count - expected_up
-        if (score, upvotes, downvotes) != (vote_sum, expected_up, expected_down):
-            problems.append(
-                f"comment {pk}: score/up/down {(score, upvotes, downvotes)}, "
-                f"votes say {(vote_sum, expected_up, expected_down)}"
-            )
+    tallies = Vote.objects.filter(comment__in=comments.values("pk")).tallies("comment_id")
+    problems = []
+    for pk, *stored in comments.values_list("pk", "score", "upvotes", "downvotes"):
+        expected = tallies.get(pk, (0, 0, 0))
+        if tuple(stored) != expected:
+            problems.append(f"comment {pk}: score/up/down {tuple(stored)}, votes say {expected}")
     return problems

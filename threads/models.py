@@ -188,6 +188,21 @@ def shown_author(author, author_name: str) -> str:
     return author_name or DELETED_AUTHOR
 
 
+class VoteQuerySet(models.QuerySet):
+    def tallies(self, field: str) -> dict[int, tuple[int, int, int]]:
+        """``item id -> (score, upvotes, downvotes)`` by these votes; ``field`` names the
+        item (``"comment_id"`` or ``"thread_id"``). One grouped query."""
+        rows = self.values_list(field, "value").annotate(n=models.Count("pk")).order_by()
+        tallies: dict[int, tuple[int, int, int]] = {}
+        for item, value, n in rows:
+            score, ups, downs = tallies.get(item, (0, 0, 0))
+            if value == Vote.UP:
+                tallies[item] = (score + n, ups + n, downs)
+            else:
+                tallies[item] = (score - n, ups, downs + n)
+        return tallies
+
+
 class Vote(models.Model):
     UP = 1
     DOWN = -1
@@ -203,6 +218,8 @@ class Vote(models.Model):
     )
     value = models.SmallIntegerField(choices=[(UP, "up"), (DOWN, "down")])
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, PositiveIntegerField, When
+from django.db.models import Case, F, PositiveIntegerField, When
 from django.utils import timezone
 
 from threads.importers import ParsedComment, ParsedThread
@@ -325,22 +325,9 @@ _PRESENT_FIELDS = (
 )  # fmt: skip
 
 
-def _local_tallies(votes, field: str) -> dict:
-    """``item pk -> (sum, ups, downs)`` of this forum's own votes, so imports keep them."""
-    rows = votes.values_list(field, "value").annotate(n=Count("pk")).order_by()
-    tallies: dict[int, tuple[int, int, int]] = {}
-    for item, value, n in rows:
-        total, ups, downs = tallies.get(item, (0, 0, 0))
-        if value == Vote.UP:
-            tallies[item] = (total + n, ups + n, downs)
-        else:
-            tallies[item] = (total - n, ups, downs + n)
-    return tallies
-
-
 def _refresh_thread(thread: Thread, parsed: ParsedThread) -> None:
     """The source's newer counts plus this forum's own votes; a lock at the source sticks."""
-    tally = _local_tallies(Vote.objects.filter(thread=thread), "thread_id")
+    tally = Vote.objects.filter(thread=thread).tallies("thread_id")
     total, ups, downs = tally.get(thread.pk, (0, 0, 0))
     thread.score = parsed.score + total
     thread.upvotes = parsed.upvotes + ups
@@ -363,7 +350,7 @@ def _refresh_present(thread: Thread, parsed: ParsedThread, stored: list) -> int:
     taken as an edit unless the comment is deleted or removed here.
     """
     by_id = {c.source_id: c for c in parsed.comments}
-    tallies = _local_tallies(Vote.objects.filter(comment__thread=thread), "comment_id")
+    tallies = Vote.objects.filter(comment__thread=thread).tallies("comment_id")
     changed: list[Comment] = []
     for source_id, pk, score, upvotes, downvotes, deleted, removed, body, edited in stored:
         source = by_id.get(source_id)

@@ -16,10 +16,13 @@ sorted replies; :func:`comment_batch` serves them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from functools import reduce
 from operator import itemgetter, or_
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import CharField, F, FilteredRelation, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -59,6 +62,10 @@ class CommentRow:
          self.author_id, self.username, self.author_name, self.created_at, self.edited_at,
          self.is_deleted, self.is_removed, self.score, self.upvotes,
          self.downvotes) = values  # fmt: skip
+        if self.created_at.tzinfo is None:  # SQLite's driver returns UTC times without a zone
+            self.created_at = self.created_at.replace(tzinfo=UTC)
+            if self.edited_at is not None:
+                self.edited_at = self.edited_at.replace(tzinfo=UTC)
         self.author = self.username or self.author_name or DELETED_AUTHOR
         self.vote = 0
         self.depth = 0
@@ -145,16 +152,32 @@ def comment_rows(queryset, viewer=None) -> list[CommentRow]:
     cost no query of their own."""
     queryset = queryset.order_by("tree_id", "lft")
     if viewer is None or not viewer.is_authenticated:
-        return [CommentRow(values) for values in queryset.values_list(*ROW_FIELDS)]
+        return [CommentRow(values) for values in _fetch(queryset.values_list(*ROW_FIELDS))]
     queryset = queryset.annotate(
         viewer_vote=FilteredRelation("votes", condition=Q(votes__user=viewer))
     )
     rows = []
-    for values in queryset.values_list(*ROW_FIELDS, "viewer_vote__value"):
+    for values in _fetch(queryset.values_list(*ROW_FIELDS, "viewer_vote__value")):
         row = CommentRow(values[:-1])
         row.vote = values[-1] or 0
         rows.append(row)
     return rows
+
+
+def _fetch(queryset) -> list[tuple]:
+    """The query's rows as the database driver returns them.
+
+    Django's per-value converters take a third of the read time of a page's rows on
+    SQLite, and all they do for these columns is mark the times as UTC, which
+    ``CommentRow`` does itself.
+    """
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def sort_rows(

@@ -56,12 +56,33 @@ def test_reply_to_deleted_comment_is_refused(a_thread, a_comment, another_user, 
         services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
 
 
-def test_locked_thread_refuses_replies_and_votes(a_thread, a_comment, a_user):
+def test_reply_to_a_comment_gone_for_good_is_refused(a_thread, a_comment, a_user):
+    """The parent was read for the page, then deleted from the database (by a superuser)."""
+    Comment.objects.filter(pk=a_comment.pk).delete()
+    with pytest.raises(ValidationError, match="deleted or removed"):
+        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
+    assert Comment.objects.count() == 0
+    assert Thread.objects.get(pk=a_thread.pk).comment_count == 1  # as it was; nothing added
+
+
+def test_locked_thread_refuses_replies_and_votes_and_keeps_nothing(a_thread, a_comment, a_user):
     Thread.objects.filter(pk=a_thread.pk).update(is_locked=True)
+    tree_before = list(Comment.objects.values_list("pk", "lft", "rght", "descendant_count"))
     with pytest.raises(PermissionDenied, match="locked"):
         services.comment_reply(author=a_user, thread=a_thread, body="x")
     with pytest.raises(PermissionDenied, match="locked"):
+        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
+    with pytest.raises(PermissionDenied, match="locked"):
         services.vote_cast(user=a_user, item=a_comment, value=1)
+    with pytest.raises(PermissionDenied, match="locked"):
+        services.vote_cast(user=make_user(), item=a_thread, value=1)
+    assert list(Comment.objects.values_list("pk", "lft", "rght", "descendant_count")) == (
+        tree_before
+    )
+    assert not Vote.objects.exists()
+    thread = Thread.objects.get(pk=a_thread.pk)
+    comment = Comment.objects.get(pk=a_comment.pk)
+    assert (thread.comment_count, thread.score, comment.score, comment.upvotes) == (1, 0, 0, 0)
 
 
 def test_anonymous_and_inactive_cannot_write(a_thread):

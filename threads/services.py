@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, PositiveIntegerField, When
+from django.db.models import F
 from django.utils import timezone
 
 from threads.importers import ParsedComment, ParsedThread
@@ -115,13 +115,26 @@ def comment_reply(*, author, thread: Thread, body: str, parent: Comment | None =
         thread_id=thread.pk, author=author, body=body, body_html=render_markdown(body)
     )
     with transaction.atomic():
-        _ensure_open(thread.pk)
         if parent is None:
             _insert_root(comment)
         else:
             _insert_reply(comment, parent)
-        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
+        _count_comment_in_open_thread(thread.pk)
     return comment
+
+
+def _count_comment_in_open_thread(thread_id: int) -> None:
+    """Count one more comment, in the statement that also checks the thread is open.
+
+    It comes last, so the thread row is held only from here to the commit: replies
+    into different subtrees of one thread wait for each other that long, no longer. A
+    moderator's lock that commits first is seen here, and the whole reply rolls back.
+    """
+    counted = Thread.objects.filter(pk=thread_id, is_locked=False).update(
+        comment_count=F("comment_count") + 1
+    )
+    if not counted:
+        raise PermissionDenied(THREAD_LOCKED)
 
 
 def _insert_root(comment: Comment) -> None:
@@ -133,8 +146,7 @@ def _insert_root(comment: Comment) -> None:
 
 
 def _insert_reply(comment: Comment, parent: Comment) -> None:
-    lock_subtree(parent.tree_id)
-    parent = Comment.objects.get(pk=parent.pk)  # fresh lft/rght, read under the lock
+    parent = _lock_subtree_of(parent)
     if parent.thread_id != comment.thread_id:
         raise ValidationError(PARENT_IN_OTHER_THREAD, code="other_thread")
     if parent.is_deleted or parent.is_removed:
@@ -146,24 +158,54 @@ def _insert_reply(comment: Comment, parent: Comment) -> None:
     comment.save()  # numbers set: django-mptt inserts the row as it is
 
 
+def _lock_subtree_of(comment: Comment) -> Comment:
+    """Lock the root row of ``comment``'s top-level subtree, and read ``comment`` afresh
+    under that lock, in one query.
+
+    Rows are locked in primary-key order, and a root is older than all its replies, so
+    every writer takes the root first and two writers cannot wait on each other.
+    """
+    rows = (
+        Comment.objects.select_for_update()
+        .filter(pk__in={comment.tree_id, comment.pk})
+        .order_by("pk")
+        .only(*FRESH_PARENT_FIELDS)
+    )
+    fresh = {row.pk: row for row in rows}.get(comment.pk)
+    if fresh is None:  # deleted for good (by a superuser) since the page was read
+        raise ValidationError(PARENT_GONE, code="parent_gone")
+    return fresh
+
+
+# What a reply needs of its parent: the tree numbers, and whether it may still be replied to.
+FRESH_PARENT_FIELDS = ("id", "thread_id", "tree_id", "level", "lft", "rght", "is_deleted",
+                       "is_removed")  # fmt: skip
+
+
 def _make_room(parent: Comment) -> None:
     """Open the two numbers a new last reply of ``parent`` takes, in one UPDATE.
 
     Everything from the parent's ``rght`` on moves two places right, and the parent and
     its ancestors count one more descendant. Those rows are exactly the ones with
     ``rght >= parent.rght`` in the subtree (replies of the parent end before it).
+    Written as SQL: the ORM spent longer building this statement than SQLite running it.
     """
-    edge = parent.rght
-    number = PositiveIntegerField()
-    Comment.objects.filter(tree_id=parent.tree_id, rght__gte=edge).update(
-        lft=Case(When(lft__gt=edge, then=F("lft") + 2), default=F("lft"), output_field=number),
-        rght=F("rght") + 2,
-        descendant_count=Case(
-            When(lft__lte=parent.lft, then=F("descendant_count") + 1),
-            default=F("descendant_count"),
-            output_field=number,
-        ),
-    )
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MAKE_ROOM_SQL.format(table=quote(Comment._meta.db_table)),
+            [parent.rght, parent.lft, parent.tree_id, parent.rght],
+        )
+
+
+_MAKE_ROOM_SQL = """
+UPDATE {table} SET
+    lft = CASE WHEN lft > %s THEN lft + 2 ELSE lft END,
+    rght = rght + 2,
+    descendant_count = CASE WHEN lft <= %s THEN descendant_count + 1 ELSE descendant_count END
+WHERE tree_id = %s AND rght >= %s
+"""
 
 
 def lock_subtree(tree_id: int) -> None:
@@ -225,11 +267,9 @@ def vote_cast(*, user, item: Comment | Thread, value: int) -> int:
         raise ValidationError(BAD_VOTE_VALUE, code="bad_value")
     if item.author_id is not None and item.author_id == user.pk:
         raise PermissionDenied(CANNOT_VOTE_OWN)
-    thread_id = item.thread_id if isinstance(item, Comment) else item.pk
     for attempt in range(2):
         try:
             with transaction.atomic():
-                _ensure_open(thread_id)
                 return _apply_vote(user, item, value)
         except IntegrityError:
             # Two clicks raced to insert the same vote row: the retry sees the winner's row.
@@ -249,12 +289,20 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
         existing.delete()
     else:
         Vote.objects.filter(pk=existing.pk).update(value=new)
+    # The tally moves only while the thread is open; a locked thread rolls the vote back.
+    open_thread = {"thread__is_locked": False} if field == "comment" else {"is_locked": False}
     # int(): PostgreSQL has no integer + boolean operator.
-    type(item).objects.filter(pk=item.pk).update(
-        score=F("score") + (new - old),
-        upvotes=F("upvotes") + (int(new == Vote.UP) - int(old == Vote.UP)),
-        downvotes=F("downvotes") + (int(new == Vote.DOWN) - int(old == Vote.DOWN)),
+    counted = (
+        type(item)
+        .objects.filter(pk=item.pk, **open_thread)
+        .update(
+            score=F("score") + (new - old),
+            upvotes=F("upvotes") + (int(new == Vote.UP) - int(old == Vote.UP)),
+            downvotes=F("downvotes") + (int(new == Vote.DOWN) - int(old == Vote.DOWN)),
+        )
     )
+    if not counted:
+        raise PermissionDenied(THREAD_LOCKED)
     return new
 
 

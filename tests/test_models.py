@@ -122,7 +122,7 @@ def test_no_index_holds_the_numbers_a_reply_shifts():
             cursor.execute(
                 "SELECT reloptions FROM pg_class WHERE relname = %s", [Comment._meta.db_table]
             )
-            assert cursor.fetchone()[0] == ["fillfactor=70"]
+            assert cursor.fetchone()[0] == ["fillfactor=50"]
 
 
 def test_vote_tallies_per_item(a_thread):

@@ -172,7 +172,7 @@ class Comment(Contribution, MPTTModel):
 
 # No index may hold lft or rght. A reply shifts lft/rght of every comment after it in its
 # top-level subtree; when no index holds those columns, PostgreSQL rewrites each shifted
-# row in place on its page (a HOT update, helped by the table's fillfactor) instead of
+# row in place on its page (a HOT update, helped by the table's fillfactor 50) instead of
 # adding an entry to every index for it: 1,100 shifted rows cost 4 ms instead of 11.
 # django-mptt adds an index on (tree_id, lft) to every tree model; the tree_id index
 # serves the same lookups here, because a top-level subtree is small enough to sort.

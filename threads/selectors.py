@@ -275,7 +275,7 @@ def comment_batch(
         thread.pk, sorted_candidates, level, sort=sort, budget=budget, depth=depth, more=more,
         parent_id=parent.pk if parent else None, after=after, offset=offset, viewer=viewer,
     )  # fmt: skip
-    tree.total = sum(map(_size, sorted_candidates))
+    tree.total = total_size(sorted_candidates)
     return tree
 
 
@@ -286,15 +286,17 @@ def _sorted_candidates(queryset, sort: str, *, roots: bool) -> list[tuple]:
     tree_order = ("tree_id",) if roots else ("tree_id", "lft")
     if sort in SQL_SORTS:
         order = SQL_SORTS[sort] + tree_order
-        return list(queryset.order_by(*order).values_list(*fields))
-    rows = list(queryset.order_by(*tree_order).values_list(*fields))
+        return _fetch(queryset.order_by(*order).values_list(*fields))
+    rows = _fetch(queryset.order_by(*tree_order).values_list(*fields))
     rows.sort(key=CANDIDATE_SORT_KEYS.get(sort, CANDIDATE_SORT_KEYS[DEFAULT_COMMENT_SORT]),
               reverse=True)  # fmt: skip
     return rows
 
 
-def _size(row: tuple) -> int:
-    return (row[3] - row[2] + 1) // 2
+def total_size(rows: list[tuple]) -> int:
+    """Comments in the candidates' subtrees: the sum of ``(rght - lft + 1) / 2``, summed
+    column by column because a big thread has tens of thousands of candidates."""
+    return (sum(map(itemgetter(3), rows)) - sum(map(itemgetter(2), rows)) + len(rows)) // 2
 
 
 class _MoreLinks:
@@ -336,7 +338,7 @@ def _forest(
     if rest:
         tails.setdefault(parent_id, []).append(
             more.link(
-                parent_id=parent_id, count=sum(map(_size, rest)), after=after,
+                parent_id=parent_id, count=total_size(rest), after=after,
                 offset=offset + len(picked),
             )
         )  # fmt: skip

@@ -200,3 +200,15 @@ def test_empty_text_renders_to_no_html():
     from threads.markup import render_markdown
 
     assert render_markdown("") == ""
+
+
+def test_a_vote_that_keeps_losing_its_row_says_so_and_changes_nothing(
+    a_comment, a_user, monkeypatch
+):
+    """The insert finds a row that another click takes back before it can be read."""
+    monkeypatch.setattr(services, "_insert_first_vote", lambda *args: False)
+    with pytest.raises(ValidationError, match="please vote again"):
+        services.vote_cast(user=a_user, item=a_comment, value=1)
+    a_comment.refresh_from_db()
+    assert (a_comment.score, a_comment.upvotes) == (0, 0)
+    assert not Vote.objects.exists()

@@ -35,6 +35,7 @@ PARENT_GONE = "That comment was deleted or removed, so it takes no replies."
 NOT_YOUR_COMMENT = "Only the author can change this comment."
 ALREADY_DELETED = "This comment is already deleted."
 CANNOT_VOTE_OWN = "You can't vote on what you wrote."
+VOTE_RACED = "Your vote changed while this one was being saved; please vote again."
 BAD_VOTE_VALUE = "A vote is +1 (up) or -1 (down)."
 LOGIN_REQUIRED = "Log in first."
 BANNED = (
@@ -267,29 +268,57 @@ def vote_cast(*, user, item: Comment | Thread, value: int) -> int:
         raise ValidationError(BAD_VOTE_VALUE, code="bad_value")
     if item.author_id is not None and item.author_id == user.pk:
         raise PermissionDenied(CANNOT_VOTE_OWN)
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                return _apply_vote(user, item, value)
-        except IntegrityError:
-            # Two clicks raced to insert the same vote row: the retry sees the winner's row.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _apply_vote(user, item: Comment | Thread, value: int) -> int:
     field = "comment" if isinstance(item, Comment) else "thread"
-    existing = Vote.objects.select_for_update().filter(user=user, **{field: item}).first()
-    old = existing.value if existing else 0
+    with transaction.atomic():
+        old, new = _store_vote(user, field, item, value)
+        _count_vote(item, field, old=old, new=new)
+    return new
+
+
+def _store_vote(user, field: str, item, value: int) -> tuple[int, int]:
+    """Write the member's vote row; returns their (old, new) vote on ``item``.
+
+    A row taken back between the two statements (another click of the same member)
+    means trying the insert again.
+    """
+    for _ in range(3):
+        if _insert_first_vote(user, field, item, value):
+            return 0, value
+        existing = Vote.objects.select_for_update().filter(user=user, **{field: item}).first()
+        if existing is not None:
+            return _change_vote(existing, value)
+    raise ValidationError(VOTE_RACED, code="raced")
+
+
+def _insert_first_vote(user, field: str, item, value: int) -> bool:
+    """Store the vote if the member has none on ``item`` yet: the usual case, in one
+    statement. Two racing first clicks insert one row; the other sees it as existing."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    columns = ("user_id", f"{field}_id", "value", "created_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Vote._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [user.pk, item.pk, value, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cursor.rowcount == 1
+
+
+def _change_vote(existing: Vote, value: int) -> tuple[int, int]:
+    """The member voted before: the same arrow takes the vote back, the other switches it."""
+    old = existing.value
     new = 0 if old == value else value
-    if existing is None:
-        Vote.objects.create(user=user, value=new, **{field: item})
-    elif new == 0:
+    if new == 0:
         existing.delete()
     else:
         Vote.objects.filter(pk=existing.pk).update(value=new)
-    # The tally moves only while the thread is open; a locked thread rolls the vote back.
+    return old, new
+
+
+def _count_vote(item, field: str, *, old: int, new: int) -> None:
+    """Move the item's tally, only while its thread is open: a locked thread rolls the
+    vote back."""
     open_thread = {"thread__is_locked": False} if field == "comment" else {"is_locked": False}
     # int(): PostgreSQL has no integer + boolean operator.
     counted = (
@@ -303,7 +332,6 @@ def _apply_vote(user, item: Comment | Thread, value: int) -> int:
     )
     if not counted:
         raise PermissionDenied(THREAD_LOCKED)
-    return new
 
 
 @dataclass

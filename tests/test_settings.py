@@ -42,6 +42,8 @@ if connection.vendor == "sqlite":
         cursor.execute("PRAGMA busy_timeout")
         print(cursor.fetchone()[0])
     print(connection.transaction_mode)
+else:
+    print(connection.settings_dict["OPTIONS"]["options"].replace(" ", "_"))
 """
 
 
@@ -66,4 +68,19 @@ def test_sqlite_file_uses_wal_busy_timeout_and_immediate_transactions(tmp_path):
 
 def test_database_url_switches_to_postgres():
     """No server needed: the backend is chosen from the URL, before any connection."""
-    assert probe("postgres://postgres@127.0.0.1:5432/postgres") == ["postgresql"]
+    assert probe("postgres://postgres@127.0.0.1:5432/postgres") == [
+        "postgresql",
+        "-c_random_page_cost=1.1",
+    ]
+
+
+def test_postgres_sessions_price_random_reads_as_memory_does(db):
+    """Checked on the live connection when the suite runs on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict["OPTIONS"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +128,11 @@ def test_times_read_the_same_for_machines_and_people():
 def test_ago(seconds, text):
     now = datetime(2026, 11, 25, tzinfo=UTC)
     assert ago(datetime.fromtimestamp(now.timestamp() - seconds, UTC), now) == text
+
+
+def test_reply_links_name_the_url_the_script_posts_to():
+    thread = make_thread()
+    comment = make_comment(thread)
+    html = render(thread, viewer=make_user())
+    action = reverse("threads:comment-reply", kwargs={"pk": comment.pk})
+    assert f'data-reply="{comment.pk}" data-action="{action}">reply</a>' in html

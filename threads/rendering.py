@@ -156,7 +156,7 @@ class _TreePage:
             if not c.is_gone:
                 parts.append(
                     f'<a class="reply-link" href="{self.page_url}reply={c.id}#c{c.id}" '
-                    f'data-reply="{c.id}">reply</a>\n'
+                    f'data-reply="{c.id}" data-action="{self.paths["reply"] % c.id}">reply</a>\n'
                 )
         parts.append(f'<a href="{self.paths["detail"] % c.id}">permalink</a>\n')
         if c.parent_id:

@@ -43,7 +43,7 @@
     form = document.createElement("form");
     form.method = "post";
     form.className = "reply-form";
-    form.action = link.dataset.action || "/c/" + id + "/reply/";
+    form.action = link.dataset.action;  // the reply URL, as the server names it
     form.innerHTML = '<label for="reply-body-' + id + '">Reply</label>' +
       '<textarea id="reply-body-' + id + '" name="body" rows="4" required></textarea>' +
       '<div><button type="submit">Reply</button> <button type="button" class="link cancel">cancel</button></div>';

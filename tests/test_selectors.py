@@ -131,3 +131,21 @@ def test_karma_sums_threads_and_comments(db):
     comment = make_comment(thread, author=writer)
     Comment.objects.filter(pk=comment.pk).update(score=-2)
     assert selectors.user_karma(writer) == 3
+
+
+def test_rows_read_past_the_orm_keep_aware_times_and_plain_values(db):
+    thread = make_thread()
+    comment = make_comment(thread, body="hello")
+    edited = datetime(2026, 1, 2, 3, 4, 5, 600000, tzinfo=UTC)
+    Comment.objects.filter(pk=comment.pk).update(edited_at=edited)
+    stored = Comment.objects.get(pk=comment.pk)
+    (row,) = selectors.comment_rows(Comment.objects.filter(pk=comment.pk))
+    assert (row.created_at, row.edited_at) == (stored.created_at, edited)
+    assert row.created_at.tzinfo is not None and row.edited_at.tzinfo is not None
+    assert (row.is_deleted, row.is_removed, row.score) == (False, False, 0)
+    assert row.body_html == stored.body_html and row.author == stored.author.username
+
+
+def test_an_empty_selection_has_no_rows(db):
+    assert selectors.comment_rows(Comment.objects.filter(pk__in=[])) == []
+    assert selectors.comment_rows(Comment.objects.filter(pk__in=[]), make_user()) == []

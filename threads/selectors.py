@@ -168,8 +168,8 @@ def _fetch(queryset) -> list[tuple]:
     """The query's rows as the database driver returns them.
 
     Django's per-value converters take a third of the read time of a page's rows on
-    SQLite, and all they do for these columns is mark the times as UTC, which
-    ``CommentRow`` does itself.
+    SQLite, and for the columns read here all they do is mark times as UTC (which
+    ``CommentRow`` does itself) and pass numbers through.
     """
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
@@ -275,7 +275,7 @@ def comment_batch(
         thread.pk, sorted_candidates, level, sort=sort, budget=budget, depth=depth, more=more,
         parent_id=parent.pk if parent else None, after=after, offset=offset, viewer=viewer,
     )  # fmt: skip
-    tree.total = total_size(sorted_candidates)
+    tree.total = _total_size(sorted_candidates)
     return tree
 
 
@@ -293,7 +293,7 @@ def _sorted_candidates(queryset, sort: str, *, roots: bool) -> list[tuple]:
     return rows
 
 
-def total_size(rows: list[tuple]) -> int:
+def _total_size(rows: list[tuple]) -> int:
     """Comments in the candidates' subtrees: the sum of ``(rght - lft + 1) / 2``, summed
     column by column because a big thread has tens of thousands of candidates."""
     return (sum(map(itemgetter(3), rows)) - sum(map(itemgetter(2), rows)) + len(rows)) // 2
@@ -338,7 +338,7 @@ def _forest(
     if rest:
         tails.setdefault(parent_id, []).append(
             more.link(
-                parent_id=parent_id, count=total_size(rest), after=after,
+                parent_id=parent_id, count=_total_size(rest), after=after,
                 offset=offset + len(picked),
             )
         )  # fmt: skip

@@ -40,6 +40,7 @@ from threads.models import Comment, Thread, Vote
 FULL_SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (20, 300)
 SOURCE_PREFIX = "benchmark:"
+DEFAULT_REPEAT = 15  # timed runs per figure: enough for a steady median on a noisy machine
 
 
 @dataclass
@@ -94,7 +95,7 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def run(sizes=FULL_SIZES, *, repeat: int = 7, progress=None) -> list[Result]:
+def run(sizes=FULL_SIZES, *, repeat: int = DEFAULT_REPEAT, progress=None) -> list[Result]:
     """Build, measure and remove one synthetic thread per size; return the figures.
 
     Timed with DEBUG off, as the site runs in production: in debug mode Django logs

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quick", action="store_true", help="Tiny sizes, for the test suite.")
         parser.add_argument(
-            "--repeat", type=int, default=7, help="Timed runs per figure (median; at least 5)."
+            "--repeat",
+            type=int,
+            default=benchmark.DEFAULT_REPEAT,
+            help="Timed runs per figure (median; at least 5).",
         )
 
     def handle(self, *args, sizes, quick, repeat, verbosity, **options):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -153,37 +154,54 @@ def _insert_reply(comment: Comment, parent: Comment) -> None:
     if parent.is_deleted or parent.is_removed:
         raise ValidationError(PARENT_GONE, code="parent_gone")
     _make_room(parent)
-    comment.parent = parent
+    comment.parent_id = parent.id
     comment.lft, comment.rght = parent.rght, parent.rght + 1
     comment.level, comment.tree_id = parent.level + 1, parent.tree_id
     comment.save()  # numbers set: django-mptt inserts the row as it is
 
 
-def _lock_subtree_of(comment: Comment) -> Comment:
+class _FreshParent(NamedTuple):
+    """What a reply needs of its parent: the tree numbers, and whether it takes replies."""
+
+    id: int
+    thread_id: int
+    tree_id: int
+    level: int
+    lft: int
+    rght: int
+    is_deleted: bool
+    is_removed: bool
+
+
+def _lock_subtree_of(comment: Comment) -> _FreshParent:
     """Lock the root row of ``comment``'s top-level subtree, and read ``comment`` afresh
     under that lock, in one query.
 
     Rows are locked in primary-key order, and a root is older than all its replies, so
-    every writer takes the root first and two writers cannot wait on each other.
+    every writer takes the root first and two writers cannot wait on each other. Like
+    the renumbering below it is written as SQL: through the ORM this one statement cost
+    more than half a millisecond of Python in every reply.
     """
-    rows = (
-        Comment.objects.select_for_update()
-        .filter(pk__in={comment.tree_id, comment.pk})
-        .order_by("pk")
-        .only(*FRESH_PARENT_FIELDS)
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = "SELECT {} FROM {} WHERE {} IN (%s, %s) ORDER BY {}".format(
+        ", ".join(map(quote, _FreshParent._fields)),
+        quote(Comment._meta.db_table),
+        quote("id"),
+        quote("id"),
     )
-    fresh = {row.pk: row for row in rows}.get(comment.pk)
+    if connection.features.has_select_for_update:  # SQLite locks the whole database
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [comment.tree_id, comment.pk])
+        rows = [_FreshParent(*row) for row in cursor.fetchall()]
+    fresh = next((row for row in rows if row.id == comment.pk), None)
     if fresh is None:  # deleted for good (by a superuser) since the page was read
         raise ValidationError(PARENT_GONE, code="parent_gone")
     return fresh
 
 
-# What a reply needs of its parent: the tree numbers, and whether it may still be replied to.
-FRESH_PARENT_FIELDS = ("id", "thread_id", "tree_id", "level", "lft", "rght", "is_deleted",
-                       "is_removed")  # fmt: skip
-
-
-def _make_room(parent: Comment) -> None:
+def _make_room(parent: _FreshParent) -> None:
     """Open the two numbers a new last reply of ``parent`` takes, in one UPDATE.
 
     Everything from the parent's ``rght`` on moves two places right, and the parent and

@@ -90,6 +90,9 @@ class _TreePage:
         self.reply_to = reply_to
         self.page_url = escape(page_url)
         self.paths = comment_paths()
+        self.user_path = reverse("threads:user-detail", kwargs={"username": "USERNAME"}).replace(
+            "USERNAME", "%s"
+        )
         self.now = timezone.now()
 
     def more_link(self, row) -> str:
@@ -121,7 +124,7 @@ class _TreePage:
     def _meta(self, c) -> str:
         if c.username:
             name = escape(c.username)
-            author = f'<a href="/u/{name}/">{name}</a>'
+            author = f'<a href="{self.user_path % name}">{name}</a>'
         else:
             author = escape(c.author)
         points = "point" if c.score in (1, -1) else "points"

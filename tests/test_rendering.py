@@ -136,3 +136,11 @@ def test_reply_links_name_the_url_the_script_posts_to():
     html = render(thread, viewer=make_user())
     action = reverse("threads:comment-reply", kwargs={"pk": comment.pk})
     assert f'data-reply="{comment.pk}" data-action="{action}">reply</a>' in html
+
+
+def test_a_member_name_links_to_their_page():
+    thread = make_thread()
+    make_comment(thread, author=make_user("dana.b"))
+    html = render(thread, viewer=None)
+    page = reverse("threads:user-detail", kwargs={"username": "dana.b"})
+    assert f'<span class="author"><a href="{page}">dana.b</a></span>' in html

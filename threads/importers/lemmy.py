@@ -23,7 +23,6 @@ def parse_data(data, *, name: str, title: str | None = None) -> ParsedThread:
     where = f"{name}: post {post_id!r}"
     ap_id = values.text(post.get("ap_id"), where, "ap_id")
     instance = urlsplit(ap_id).hostname if ap_id else None
-    counts = values.obj(view.get("counts") or {}, where, "counts")
     creator = values.obj(view.get("creator") or {}, where, "creator")
     deleted = values.flag(post.get("deleted"), where, "deleted")
     body = values.body(post.get("body"), where, "body")
@@ -34,14 +33,22 @@ def parse_data(data, *, name: str, title: str | None = None) -> ParsedThread:
         body="" if deleted else body,
         author_name=values.author(creator.get("name"), where, "creator.name"),
         created_at=values.timestamp(post.get("published"), where, "published"),
-        score=values.integer(counts.get("score"), where, "counts.score"),
-        upvotes=values.count(counts.get("upvotes"), where, "counts.upvotes"),
-        downvotes=values.count(counts.get("downvotes"), where, "counts.downvotes"),
+        **_tallies(view, where),
         is_locked=values.flag(post.get("locked"), where, "locked"),
     )
     items = values.array(root.get("comments", []), name, '"comments"')
     parsed.comments = [_comment(item, name, number) for number, item in enumerate(items, 1)]
     return parsed
+
+
+def _tallies(view, where: str) -> dict[str, int]:
+    """Score and vote counts, which Lemmy gives posts and comments in the same ``counts``."""
+    counts = values.obj(view.get("counts") or {}, where, "counts")
+    return {
+        "score": values.integer(counts.get("score"), where, "counts.score"),
+        "upvotes": values.count(counts.get("upvotes"), where, "counts.upvotes"),
+        "downvotes": values.count(counts.get("downvotes"), where, "counts.downvotes"),
+    }
 
 
 def _comment(view, name: str, number: int) -> ParsedComment:
@@ -56,7 +63,6 @@ def _comment(view, name: str, number: int) -> ParsedComment:
             f"{where}: path {path[:60]!r} must run from 0 to the comment's own id "
             f"(like 0.12.{source_id})"
         )
-    counts = values.obj(view.get("counts") or {}, where, "counts")
     creator = values.obj(view.get("creator") or {}, where, "creator")
     deleted = values.flag(comment.get("deleted"), where, "deleted")
     body = values.body(comment.get("content"), where, "content")
@@ -67,9 +73,7 @@ def _comment(view, name: str, number: int) -> ParsedComment:
         author_name=values.author(creator.get("name"), where, "creator.name"),
         created_at=values.timestamp(comment.get("published"), where, "published"),
         edited_at=values.timestamp(comment.get("updated"), where, "updated"),
-        score=values.integer(counts.get("score"), where, "counts.score"),
-        upvotes=values.count(counts.get("upvotes"), where, "counts.upvotes"),
-        downvotes=values.count(counts.get("downvotes"), where, "counts.downvotes"),
+        **_tallies(view, where),
         is_deleted=deleted,
         is_removed=values.flag(comment.get("removed"), where, "removed"),
     )

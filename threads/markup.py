@@ -1,27 +1,98 @@
 """Comment text to safe HTML: CommonMark through markdown-it-py, then an nh3 allow-list.
 
-Rendered once when text is saved, never per page view. Raw HTML in the source is shown
-as text (``html=False``), and whatever the renderer emits still passes through nh3, so
-a bug in one layer cannot open a hole on its own.
+Rendered once when text is saved, never per page view (``manage.py rerender`` renders
+every stored body again when these rules change). Raw HTML in the source is shown as
+text (``html=False``), and whatever the renderer emits still passes through nh3, so a
+bug in one layer cannot open a hole on its own.
+
+Beyond CommonMark: ``~~strike~~``, GitHub tables (without their inline ``style``
+alignment, which a content security policy forbids), bare URLs as links. Two things
+are shown differently from what Markdown means by them, for the page's sake:
+
+- headings move down two levels (``#`` is ``<h3>``, capped at ``<h6>``): the page's
+  title is its one ``<h1>`` and a comment is a part of the page, not a page;
+- an image is a link to its address, showing its alt text (or the address when there
+  is none): an inline ``<img>`` would make every reader's browser fetch from a server
+  of the writer's choosing, telling it who reads what.
 """
 
 import re
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "del", "a", "ul", "ol", "li", "blockquote",
-    "code", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p", "br", "em", "strong", "s", "del", "a", "ul", "ol", "li", "blockquote",
+    "code", "pre", "hr", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 LINK_REL = "nofollow ugc noopener"
+
+HEADING_SHIFT = 2  # "#" becomes h3: the page's h1 is its title, h2 its sections
+_DEEPEST_HEADING = 6
+
+
+def _shift_headings(state: StateCore) -> None:
+    """Every heading two levels down, capped at h6, so a comment never adds an h1/h2."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + HEADING_SHIFT, _DEEPEST_HEADING)
+            token.tag = f"h{level}"
+
+
+def _images_as_links(state: StateCore) -> None:
+    """Each image becomes a link to its address with its alt text (else the address) as
+    the link's text; inside a link, where a second link cannot nest, only that text."""
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = _without_images(state.md, block.children, in_link=False)
+
+
+def _without_images(md: MarkdownIt, tokens: list[Token], *, in_link: bool) -> list[Token]:
+    out: list[Token] = []
+    depth = int(in_link)  # links open around the current token
+    for token in tokens:
+        if token.type == "link_open":
+            depth += 1
+        elif token.type == "link_close":
+            depth -= 1
+        if token.type != "image":
+            out.append(token)
+            continue
+        src = str(token.attrGet("src") or "")
+        # The alt text may itself hold an image: ![![a](x)](y) is a link to y reading "a".
+        text = _without_images(md, token.children or [], in_link=True)
+        if not any(t.content.strip() for t in text):  # no alt text: show where it points
+            text = [_text(md.normalizeLinkText(src))]
+        if depth:
+            out.extend(text)
+            continue
+        link = Token("link_open", "a", 1)
+        link.attrSet("href", src)
+        if token.attrGet("title"):
+            link.attrSet("title", str(token.attrGet("title")))
+        out.extend((link, *text, Token("link_close", "a", -1)))
+    return out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
 
 _markdown = (
     MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     .enable("linkify")
     .enable("strikethrough")
+    .enable("table")
 )
+_markdown.core.ruler.push("shift_headings", _shift_headings)
+# Before text_join, which merges the escaped characters of the alt text into plain text.
+_markdown.core.ruler.before("text_join", "images_as_links", _images_as_links)
 
 
 # One line of words and plain punctuation, where no Markdown or linkify rule can fire: a

@@ -1,13 +1,18 @@
 # Two commands on a fresh machine: `make run` serves the forum, `make test` proves it.
 # DATABASE_URL=postgres://... switches both from the embedded SQLite to PostgreSQL.
+# Every other target also creates .venv first, so each command in README.md works on a
+# fresh clone; ARGS passes extra arguments through (make bench ARGS=--quick).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+ARGS ?=
 
-.PHONY: run test lint check-deploy bench loadtest clean
+.PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
+	moderator import export
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +26,41 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	touch $@ $(VENV)/.installed-runtime
 
-run: $(VENV)/.installed-runtime
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py import_thread fixtures/seed_thread.txt
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+install: $(VENV)/.installed-runtime
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) import_thread fixtures/seed_thread.txt
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Any manage.py command on a migrated database: make manage ARGS="changepassword alice"
+manage: install
+	@test -n '$(ARGS)' || { echo 'Say which command: make manage ARGS="createsuperuser"' >&2; exit 2; }
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) $(ARGS)
+
+superuser: install
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) createsuperuser $(ARGS)
+
+moderator: install
+	@test -n '$(NAME)' || { echo 'Say who: make moderator NAME=alice' >&2; exit 2; }
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) add_moderator '$(NAME)' $(ARGS)
+
+import: install
+	@test -n '$(FILE)' || { echo 'Say which file: make import FILE=thread.json' >&2; exit 2; }
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) import_thread '$(FILE)' $(ARGS)
+
+# Silent, so that without -o the JSON alone goes to stdout.
+export: install
+	@test -n '$(THREAD)$(ARGS)' || { echo 'Say which thread: make export THREAD=7 (or ARGS=--all)' >&2; exit 2; }
+	@$(MANAGE) migrate --no-input -v0
+	@$(MANAGE) export_thread $(THREAD) $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -35,17 +71,17 @@ check-deploy: $(VENV)/.installed-test
 	  DJANGO_ALLOWED_HOSTS=forum.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: lint check-deploy
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(ARGS)
 
 # Synthetic threads of 100 to 100,000 comments in the configured database, removed after.
 bench: $(VENV)/.installed-test
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py benchmark
+	$(MANAGE) migrate --no-input
+	$(MANAGE) benchmark $(ARGS)
 
 # gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users.
 loadtest: $(VENV)/.installed-test
-	$(BIN)/python -m tests.load.run
+	$(BIN)/python -m tests.load.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

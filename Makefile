@@ -10,21 +10,39 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ARGS ?=
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV_VERSION := 0.13.9
+UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generate-hashes \
+	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export
+	moderator import export lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs exactly the locked versions, each file checked against its hash, then the
+# project itself without dependencies; a changed lock file reinstalls.
+$(VENV)/.installed-runtime: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,bench]"
+# The development lock holds the runtime lock's versions plus the test and bench extras.
+$(VENV)/.installed-test: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-runtime
+
+# Re-resolve the lock files from pyproject.toml, keeping every locked version that still
+# fits; make lock ARGS="--upgrade-package django" (or ARGS=--upgrade) takes newer ones.
+# The runtime lock is constrained by the development one: what is tested is what runs.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+	$(UV_COMPILE) --extra test --extra bench -o $(DEV_LOCK) $(ARGS)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
 
 install: $(VENV)/.installed-runtime
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from tests.factories import make_comment, make_thread, make_user
 from threads import selectors
 from threads.models import Comment
-from threads.rendering import ago, render_comment_tree, stamp
+from threads.presentation import ago, stamp
+from threads.rendering import render_comment_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ class TreeParser(HTMLParser):
 
 
 def render(thread, *, viewer, reply_to=None, page_url="?sort=best&"):
-    tree = selectors.thread_comment_tree(thread, viewer=viewer)
+    tree = selectors.comment_batch(thread, viewer=viewer)
     return render_comment_tree(
         tree, viewer=viewer, csrf_token="token", locked=False, reply_to=reply_to,
         page_url=page_url,
@@ -117,7 +118,7 @@ def test_a_body_is_rendered_as_sanitized_when_saved():
 
 def test_times_read_the_same_for_machines_and_people():
     moment = datetime(2026, 11, 25, 20, 20, 37, 123456, tzinfo=UTC)
-    assert stamp(moment) == ("2026-11-25T20:20:37.123456+00:00", "2026-11-25 20:20:37 UTC")
+    assert stamp(moment) == ("2026-11-25T20:20:37.123Z", "2026-11-25 20:20:37 UTC")
     assert stamp(moment.replace(microsecond=0))[1] == "2026-11-25 20:20:37 UTC"
 
 

@@ -11,34 +11,16 @@ row has. The rest of every page stays in Django templates.
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from threads import limits
+from threads.presentation import path_segment, points, stamp, time_element
+
 CLOSE_COMMENT = "</div></details></article>"
-
-_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
-          ("minute", 60))  # fmt: skip
-
-
-def ago(moment: datetime, now: datetime) -> str:
-    seconds = (now - moment).total_seconds()
-    for name, size in _UNITS:
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {name}{'' if count == 1 else 's'} ago"
-    return "just now"
-
-
-def stamp(moment: datetime) -> tuple[str, str]:
-    """A time for ``datetime=`` and for people ("2026-11-25 20:20:37 UTC"), both from one
-    ``isoformat()``: ``strftime`` costs three times as much, once per comment. Times are UTC."""
-    iso = moment.isoformat()
-    return iso, f"{iso[:10]} {iso[11:19]} UTC"
 
 
 def _path_pattern(name: str) -> str:
@@ -123,12 +105,10 @@ class _TreePage:
 
     def _meta(self, c) -> str:
         if c.username:
-            name = escape(c.username)
-            author = f'<a href="{self.user_path % name}">{name}</a>'
+            link = self.user_path % escape(path_segment(c.username))  # as reverse() writes it
+            author = f'<a href="{link}">{escape(c.username)}</a>'
         else:
             author = escape(c.author)
-        points = "point" if c.score in (1, -1) else "points"
-        created, created_title = stamp(c.created_at)
         edited = (
             f' · <span class="edited" title="edited {stamp(c.edited_at)[1]}">edited</span>'
             if c.edited_at
@@ -138,9 +118,8 @@ class _TreePage:
         hidden = f"({replies} repl{'y' if replies == 1 else 'ies'} hidden)" if replies else ""
         return (
             f'<span class="author">{author}</span>\n'
-            f' · <span class="score">{c.score} {points}</span>\n'
-            f' · <time datetime="{created}" title="{created_title}">'
-            f"{ago(c.created_at, self.now)}</time>\n{edited}"
+            f' · <span class="score">{points(c.score)}</span>\n'
+            f" · {time_element(c.created_at, self.now)}\n{edited}"
             f' <span class="hidden-count">{hidden}</span>'
         )
 
@@ -182,10 +161,11 @@ class _TreePage:
         return f'<span class="vote">{"".join(buttons)}</span>\n'
 
     def _own_actions(self, c) -> str:
+        # Delete is a link to a page that asks first, so no single click deletes;
+        # forum.js asks in place and posts to the same address.
         return (
-            f'<a href="{self.paths["edit"] % c.id}">edit</a>\n'
-            f'<form method="post" action="{self.paths["delete"] % c.id}" class="inline delete">'
-            f'{self.csrf_input}<button type="submit" class="link">delete</button></form>\n'
+            f'<a class="edit-link" href="{self.paths["edit"] % c.id}">edit</a>\n'
+            f'<a class="delete-link" href="{self.paths["delete"] % c.id}">delete</a>\n'
         )
 
     def _report_link(self, c) -> str:
@@ -199,6 +179,6 @@ class _TreePage:
             f'id="reply-form">\n{self.csrf_input}\n'
             f'<label for="{field}">Reply to {escape(c.author)}</label>\n'
             f'<textarea id="{field}" name="body" rows="4" '
-            f'maxlength="{settings.COMMENT_MAX_LENGTH}" required autofocus></textarea>\n'
+            f'maxlength="{limits.COMMENT_MAX_LENGTH}" required autofocus></textarea>\n'
             f'<button type="submit">Reply</button>\n</form>\n'
         )

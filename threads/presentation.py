@@ -1,0 +1,78 @@
+"""How the site words times, scores and names in links: one place for every reader.
+
+The comment tree is written in Python (``threads.rendering``) and the rest of each page
+by Django templates (through the filters in ``threads.templatetags.forum``); both call
+these functions, so a time or a score reads the same wherever it appears.
+
+Times are shown in UTC. A ``<time datetime>`` value is a valid HTML global date and
+time: seconds, at most three fractional digits (HTML allows no more), and ``Z``.
+``stamp`` is called once or twice per comment on a thread page, so it slices one
+``isoformat()`` instead of calling ``strftime``, which costs three times as much.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
+
+_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
+          ("minute", 60))  # fmt: skip
+
+# What Django's reverse() leaves unquoted in a path (RFC 3986 "pchar"), less "/": a
+# segment built here is the same text reverse() builds for it, and can never split.
+_SEGMENT_SAFE = RFC3986_SUBDELIMS + "~:@"
+
+
+def stamp(moment: datetime) -> tuple[str, str]:
+    """The pair (``iso_datetime``, ``human_datetime``) from one ``isoformat()``."""
+    iso = moment.isoformat()
+    if not iso.endswith("+00:00"):
+        if moment.tzinfo is not None:  # another zone: show the same instant in UTC
+            iso = moment.astimezone(UTC).isoformat()
+        else:  # naive: the database stores UTC
+            iso += "+00:00"
+    seconds = iso[:19]
+    # "…:37.123456+00:00" has 32 characters; ".123" keeps HTML's three fractional digits.
+    machine = f"{seconds}{iso[19:23]}Z" if len(iso) == 32 else f"{seconds}Z"
+    return machine, f"{iso[:10]} {iso[11:19]} UTC"
+
+
+def iso_datetime(moment: datetime) -> str:
+    """``2026-11-25T20:20:37.123Z``: for ``<time datetime>``, in UTC, milliseconds at most."""
+    return stamp(moment)[0]
+
+
+def human_datetime(moment: datetime) -> str:
+    """``2026-11-25 20:20:37 UTC``: the exact time, for people."""
+    return stamp(moment)[1]
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """ "just now" under a minute (and for a clock a little ahead), else the largest whole
+    unit: "1 minute ago", "5 hours ago", "2 years ago" (a month is 30 days, a year 365)."""
+    seconds = (now - moment).total_seconds()
+    for name, size in _UNITS:
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {name}{'' if count == 1 else 's'} ago"
+    return "just now"
+
+
+def time_element(moment: datetime, now: datetime) -> str:
+    """How long ago, in a ``<time>`` whose hover title gives the exact time. Only digits,
+    letters and ``-:. `` go in, so the result is safe HTML."""
+    machine, human = stamp(moment)
+    return f'<time datetime="{machine}" title="{human}">{ago(moment, now)}</time>'
+
+
+def points(score: int) -> str:
+    """ "1 point" and "-1 point", else "0 points", "5 points"."""
+    return f"{score} point{'' if score in (1, -1) else 's'}"
+
+
+def path_segment(text: str) -> str:
+    """``text`` as one percent-encoded URL path segment, exactly as ``reverse()`` writes it
+    (``zoë.b+x`` is ``zo%C3%AB.b+x``); "/" is encoded too, so it stays one segment."""
+    return quote(text, safe=_SEGMENT_SAFE)

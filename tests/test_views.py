@@ -1,8 +1,10 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_comment, make_thread, make_tree, make_user
 from threads import services
@@ -31,15 +33,41 @@ def test_front_page_lists_threads_with_counts(client, a_thread, a_comment):
     assert a_thread.get_absolute_url() in html
 
 
-@pytest.mark.parametrize("sort", ["hot", "new", "top", "bogus"])
-def test_front_page_sorts(client, sort):
-    make_thread(title="low", score=1)
-    make_thread(title="high", score=9)
-    response = client.get(f"/?sort={sort}")
+# Three threads whose hot, new and top orders all differ. Hot (Lemmy's rank) puts the
+# busy two-hour-old thread above the quiet one-hour-old one (1422 against 660), and the
+# famous day-old thread last (53).
+FRONT_PAGE_THREADS = [
+    ("quiet and fresh", 0, 1),
+    ("busy today", 50, 2),
+    ("famous yesterday", 500, 30),
+]
+HOT = ["busy today", "quiet and fresh", "famous yesterday"]
+NEW = ["quiet and fresh", "busy today", "famous yesterday"]
+TOP = ["famous yesterday", "busy today", "quiet and fresh"]
+
+
+@pytest.mark.parametrize(
+    ("query", "titles", "tab"),
+    [
+        ("?sort=hot", HOT, "hot"),
+        ("?sort=new", NEW, "new"),
+        ("?sort=top", TOP, "top"),
+        ("?sort=bogus", HOT, "hot"),  # an unknown sort falls back to hot
+        ("?sort=", HOT, "hot"),
+        ("", HOT, "hot"),
+    ],
+)
+def test_front_page_sorts(client, db, query, titles, tab):
+    now = timezone.now()
+    for title, score, hours in FRONT_PAGE_THREADS:
+        make_thread(title=title, score=score, created_at=now - timedelta(hours=hours))
+    response = client.get(f"/{query}")
     assert response.status_code == 200
     html = response.content.decode()
-    if sort == "top":
-        assert html.index(">high<") < html.index(">low<")
+    shown = re.findall(r'<h2><a href="/t/[^"]*">([^<]*)</a>', html)
+    assert shown == titles
+    current = re.findall(r'<a href="\?sort=(\w+)" aria-current="page">', html)
+    assert current == [tab]
 
 
 def test_front_page_paginates(client, db):

@@ -1,8 +1,14 @@
 // Progressive enhancement: votes, replies and deletes happen in place. Without this
-// script every control is a plain form that posts and comes back to #c<id>.
+// script every control is a plain form that posts and comes back to #c<id>, and delete
+// is a link to a page that asks first.
+//
+// Each action sends exactly one request and never sends it again by itself. When the
+// forum refuses (a vote on your own comment, a ban, a locked thread), its answer
+// {"error": "..."} is said next to the control, and a reply keeps its typed text.
 (function () {
   "use strict";
   const HEADERS = { "X-Requested-With": "fetch", Accept: "application/json" };
+  const OFFLINE = "No answer from the forum: check your connection, then try again.";
 
   // Comment vote buttons belong to one page-level form (form="votes") and name their own
   // URL in formaction, so a page carries one CSRF token, not one per comment.
@@ -10,11 +16,75 @@
     return (submitter && submitter.getAttribute("formaction")) || form.action;
   }
 
-  function post(form, submitter) {
-    const data = new FormData(form);
-    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
-    return fetch(actionOf(form, submitter), {
-      method: "POST", body: data, headers: HEADERS, credentials: "same-origin",
+  function send(url, data) {
+    return fetch(url, { method: "POST", body: data, headers: HEADERS, credentials: "same-origin" });
+  }
+
+  // The answer as {ok, data}, or null when it was a redirect to the login page (a
+  // reader who is not logged in): then the browser goes there, with `next` back here.
+  function read(response) {
+    if (response.redirected) { window.location.href = response.url; return null; }
+    const type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("application/json") !== -1) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }
+    const error = "The forum could not do that (error " + response.status + "). Reload the page and try again.";
+    return { ok: false, data: { error: error } };
+  }
+
+  // One message element per control's place, with role="alert" so it is read out: in a
+  // reply form above its textarea; for votes and delete under the comment's actions (or
+  // the thread's heading). A second refusal replaces the first.
+  function noteOf(control, create) {
+    const form = control.closest("form.reply-form");
+    if (form) {
+      let note = form.querySelector(":scope > .refusal");
+      if (!note && create) { note = makeNote(); form.prepend(note); }
+      return note;
+    }
+    const place = control.closest("footer.actions, header.thread-head") || control;
+    const next = place.nextElementSibling;
+    if (next && next.classList.contains("refusal")) return next;
+    if (!create) return null;
+    const note = makeNote();
+    place.after(note);
+    return note;
+  }
+
+  function makeNote() {
+    const note = document.createElement("p");
+    note.className = "refusal";
+    note.setAttribute("role", "alert");
+    return note;
+  }
+
+  function say(control, message) { noteOf(control, true).textContent = message; }
+
+  function unsay(control) {
+    const note = noteOf(control, false);
+    if (note) note.remove();
+  }
+
+  // A control waits for its answer before it can send again.
+  function once(control, work) {
+    if (control.dataset.busy) return;
+    control.dataset.busy = "1";
+    control.setAttribute("aria-busy", "true");
+    work().finally(function () {
+      delete control.dataset.busy;
+      control.removeAttribute("aria-busy");
+    });
+  }
+
+  // Send, then either `done(data)` or say why not; a network failure is said, not retried.
+  function act(control, url, data, done) {
+    once(control, function () {
+      return send(url, data).then(read).then(function (result) {
+        if (!result) return;
+        if (!result.ok) { say(control, result.data.error || "The forum could not do that."); return; }
+        unsay(control);
+        done(result.data);
+      }, function () { say(control, OFFLINE); });
     });
   }
 
@@ -26,7 +96,7 @@
     });
     const article = submitter.closest("article.comment");
     if (article) {
-      const label = article.querySelector(":scope > details > summary .score");
+      const label = article.querySelector(":scope > .meta .score");
       label.textContent = score + (Math.abs(score) === 1 ? " point" : " points");
     } else {
       const label = submitter.closest("form").querySelector("[data-thread-score]");
@@ -39,7 +109,6 @@
     const article = document.getElementById("c" + id);
     let form = article.querySelector(":scope > details > form.reply-form");
     if (form) { form.querySelector("textarea").focus(); return; }
-    const top = document.querySelector("form.top-reply");
     form = document.createElement("form");
     form.method = "post";
     form.className = "reply-form";
@@ -47,10 +116,25 @@
     form.innerHTML = '<label for="reply-body-' + id + '">Reply</label>' +
       '<textarea id="reply-body-' + id + '" name="body" rows="4" required></textarea>' +
       '<div><button type="submit">Reply</button> <button type="button" class="link cancel">cancel</button></div>';
-    const token = top ? top.querySelector("[name=csrfmiddlewaretoken]") : document.querySelector("[name=csrfmiddlewaretoken]");
+    const token = document.querySelector("[name=csrfmiddlewaretoken]");
     if (token) form.prepend(token.cloneNode());
     article.querySelector(":scope > details > footer").after(form);
     form.querySelector("textarea").focus();
+  }
+
+  // "(N replies hidden)" is the server's count of all replies under a comment, loaded
+  // or not; a reply added here counts once in each comment above it, as the server
+  // will count it on the next load. Collapsing and expanding change nothing.
+  function countNewReply(article) {
+    let above = article.parentElement.closest("article.comment");
+    while (above) {
+      const label = above.querySelector(":scope > details > summary .hidden-count");
+      if (label) {
+        const count = Number((label.textContent.match(/\d+/) || ["0"])[0]) + 1;
+        label.textContent = "(" + count + (count === 1 ? " reply" : " replies") + " hidden)";
+      }
+      above = above.parentElement.closest("article.comment");
+    }
   }
 
   function insertComment(form, html) {
@@ -63,26 +147,29 @@
       form.remove();
     } else {
       document.getElementById("tree").prepend(article);
-      form.reset();
+      form.querySelector("textarea").value = "";
+      form.querySelectorAll(".errors, .kept").forEach(function (old) { old.remove(); });
     }
+    countNewReply(article);
     article.scrollIntoView({ block: "nearest" });
   }
 
-  function showErrors(form, errors) {
-    let list = form.querySelector(".errors");
-    if (!list) { list = document.createElement("ul"); list.className = "errors"; list.setAttribute("role", "alert"); form.prepend(list); }
-    list.innerHTML = "";
-    errors.forEach(function (e) { const li = document.createElement("li"); li.textContent = e; list.append(li); });
+  function showDeleted(link) {
+    const article = link.closest("article.comment");
+    article.classList.add("gone");
+    article.querySelector(":scope > details > .body").innerHTML = '<p class="gone-text">[deleted]</p>';
+    article.querySelectorAll(":scope > details > footer :is(.reply-link, .edit-link, .delete-link)")
+      .forEach(function (gone) { gone.remove(); });
   }
 
-  // Replies added in place change how many a collapsed comment hides: count on closing.
-  document.addEventListener("toggle", function (event) {
-    const details = event.target;
-    if (details.open || !details.parentElement.matches("article.comment")) return;
-    const count = details.querySelectorAll("article.comment").length;
-    const label = details.querySelector(":scope > summary .hidden-count");
-    if (label) label.textContent = count ? "(" + count + (count === 1 ? " reply" : " replies") + " hidden)" : "";
-  }, true);
+  // Delete: without the script the link opens a page that asks; here the browser asks.
+  function deleteInPlace(link) {
+    if (link.dataset.busy || !window.confirm("Delete this comment? Its text goes; replies stay.")) return;
+    const data = new FormData();
+    const token = document.querySelector("[name=csrfmiddlewaretoken]");
+    if (token) data.append("csrfmiddlewaretoken", token.value);
+    act(link, link.href, data, function () { showDeleted(link); });
+  }
 
   // "load more comments (N)": without the script a plain link to the next batch's page;
   // with it, the batch's HTML takes the link's place.
@@ -105,6 +192,8 @@
     if (more) { event.preventDefault(); loadMore(more); return; }
     const link = event.target.closest("a.reply-link");
     if (link) { event.preventDefault(); replyForm(link); return; }
+    const remove = event.target.closest("a.delete-link");
+    if (remove) { event.preventDefault(); deleteInPlace(remove); return; }
     const cancel = event.target.closest("button.cancel");
     if (cancel) { event.preventDefault(); cancel.closest("form").remove(); }
   });
@@ -112,32 +201,18 @@
   document.addEventListener("submit", function (event) {
     const form = event.target;
     const submitter = event.submitter;
-    const isVote = form.id === "votes" || form.classList.contains("vote");
+    const isVote = (form.id === "votes" || form.classList.contains("vote")) && submitter;
     const isReply = form.classList.contains("reply-form");
-    const isDelete = form.classList.contains("delete");
-    if (!isVote && !isReply && !isDelete) return;
-    if (isDelete && !window.confirm("Delete this comment? Replies stay.")) { event.preventDefault(); return; }
+    if (!isVote && !isReply) return;
     event.preventDefault();
-    post(form, submitter).then(function (response) {
-      if (response.redirected || response.status === 401 || response.status === 403 && isVote) {
-        window.location.href = response.url; return null;
-      }
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-    }).then(function (result) {
-      if (!result) return;
-      if (!result.ok) { showErrors(form, result.data.errors || ["Something went wrong."]); return; }
-      if (isVote) showVote(submitter, result.data.vote, result.data.score);
-      else if (isReply) insertComment(form, result.data.html);
-      else {
-        const article = form.closest("article.comment");
-        article.classList.add("gone");
-        article.querySelector(":scope > details > .body").innerHTML = '<p class="gone-text">[deleted]</p>';
-        form.remove();
-      }
-    }).catch(function () {
-      // The server answers the same request without the script: let it.
-      if (isVote) window.location.href = actionOf(form, submitter);
-      else form.submit();
-    });
+    const data = new FormData(form);
+    if (isVote) {
+      if (submitter.name) data.append(submitter.name, submitter.value);
+      act(submitter, actionOf(form, submitter), data, function (answer) {
+        showVote(submitter, answer.vote, answer.score);
+      });
+    } else {
+      act(form, form.action, data, function (answer) { insertComment(form, answer.html); });
+    }
   });
 })();

@@ -1,7 +1,8 @@
 """Settings for the forum, read from the environment with safe development defaults.
 
 DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL are the knobs;
-with DEBUG off the site refuses to start without a real secret key.
+with DEBUG off the site refuses to start without a real secret key, and (forum/wsgi.py)
+without collected static files. README.md's "Production" section lists the rest.
 """
 
 import os
@@ -125,7 +126,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -138,6 +139,8 @@ STORAGES = {
 }
 
 if not DEBUG:
+    # Behind a proxy that ends TLS and sets (never passes on) X-Forwarded-Proto; gunicorn
+    # listens on the loopback only, so no client can send the header past the proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", True)
@@ -149,13 +152,17 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Origins (scheme and host) besides the site's own that may POST forms: needed only when
+# the proxy does not pass the browser's Host header on, or the forms live on another host.
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
-
-# Forum rules, in one place.
-COMMENT_MAX_LENGTH = 10_000
-THREAD_TITLE_MAX_LENGTH = 300

@@ -28,7 +28,7 @@ def make_comment(
 ) -> Comment:
     author = author or make_user()
     body = body or f"comment {next(_numbers)}"
-    return services.comment_reply(author=author, thread=thread, parent=parent, body=body)
+    return services.comment_create(author=author, thread=thread, parent=parent, body=body)
 
 
 def make_tree(thread: Thread, *, size: int, author=None, fanout: int = 3) -> list[Comment]:

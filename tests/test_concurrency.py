@@ -71,7 +71,7 @@ def test_concurrent_replies_and_votes_keep_trees_and_scores_valid():
         for j in range(REPLIES_EACH):
             # every fifth a new top-level comment, else a reply into the shared subtree
             parent = None if j % 5 == 4 else Comment.objects.get(pk=rng.choice(subtree))
-            comment = services.comment_reply(
+            comment = services.comment_create(
                 author=author, thread=thread, parent=parent, body=f"w{i} r{j}"
             )
             if parent is not None:

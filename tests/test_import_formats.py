@@ -370,7 +370,7 @@ def test_malformed_input_fails_cleanly_and_writes_nothing(tmp_path, content, mes
 
 
 def test_file_over_the_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr("threads.importers.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("threads.limits.IMPORT_MAX_FILE_BYTES", 100)
     path = write_json(tmp_path, forum_doc(*(c(str(n)) for n in range(10))))
     with pytest.raises(CommandError) as error:
         run_import(path)
@@ -414,7 +414,7 @@ class Terminal(StringIO):
 
 def test_progress_bar_on_a_terminal(tmp_path, monkeypatch):
     monkeypatch.setattr("threads.management.commands.import_thread.PROGRESS_MIN_COMMENTS", 3)
-    monkeypatch.setattr("threads.services.IMPORT_BATCH_SIZE", 2)
+    monkeypatch.setattr("threads.limits.IMPORT_BATCH_SIZE", 2)
     terminal = Terminal()
     run_import(write_json(tmp_path, forum_doc(c("a"), c("b"), c("c", "a"))), stderr=terminal)
     assert terminal.getvalue() == (

@@ -201,12 +201,12 @@ def test_markup_in_transcript_is_text(tmp_path):
 def test_a_database_refusal_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
     from django.db import IntegrityError
 
-    from threads import services
+    from threads.services import imports
 
     def refuse(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint\nDETAIL: ...")
 
-    monkeypatch.setattr(services, "_bulk_insert", refuse)
+    monkeypatch.setattr(imports, "_bulk_insert", refuse)
     path = write(tmp_path, "# T\na\n")
     with pytest.raises(CommandError) as error:
         run_import(path)

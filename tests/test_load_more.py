@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_user
-from threads import selectors, services
+from threads import limits, services
 from threads.importers import ParsedComment, ParsedThread
 from threads.models import Comment
 
@@ -22,7 +22,7 @@ MORE = re.compile(r'<p class="more"><a href="([^"]+)" data-more>load more commen
 @pytest.fixture
 def small_budget(monkeypatch):
     """Pages of 5 comments, so small trees show the big-thread behaviour."""
-    monkeypatch.setattr(selectors, "PAGE_BUDGET", 5)
+    monkeypatch.setattr(limits, "PAGE_BUDGET", 5)
 
 
 def import_tree(shape: dict[str, str | None], *, votes=None) -> list[Comment]:
@@ -162,7 +162,7 @@ def test_a_budget_cut_at_the_display_depth_limit_renders(client, monkeypatch):
     "continue this thread" links; the page must still render (it once raised a 500)."""
     chain = {"0": None, **{str(i): str(i - 1) for i in range(1, 8)}}
     chain.update({"x": "7", "y": "7", "z": "7"})  # three replies at depth 8
-    monkeypatch.setattr(selectors, "PAGE_BUDGET", 8)  # the cut falls right before them
+    monkeypatch.setattr(limits, "PAGE_BUDGET", 8)  # the cut falls right before them
     thread, ids = import_tree(chain)
     response = client.get(thread.get_absolute_url())
     assert response.status_code == 200
@@ -194,8 +194,8 @@ def test_every_comment_is_reachable_from_the_first_page(parents, deep, budget, s
         shape[str(i)] = None if i == 0 or pick % 4 == 0 else str(pick % i)
     for j in range(deep):  # one chain that goes past the display depth
         shape[f"d{j}"] = f"d{j - 1}" if j else "0"
-    original = selectors.PAGE_BUDGET
-    selectors.PAGE_BUDGET = budget
+    original = limits.PAGE_BUDGET
+    limits.PAGE_BUDGET = budget
     try:
         thread, ids = import_tree(shape)
         client = Client()
@@ -213,4 +213,4 @@ def test_every_comment_is_reachable_from_the_first_page(parents, deep, budget, s
             todo += [unescape(href) for href in CONTINUE.findall(html)]
         assert seen == set(ids.values())
     finally:
-        selectors.PAGE_BUDGET = original
+        limits.PAGE_BUDGET = original

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.factories import make_comment, make_user
 from threads import services
 from threads.models import MODERATORS_GROUP, Ban, Comment, ModerationLog, Report, Thread
+from threads.services import moderation
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def failing_log(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("log write failed")
 
-    monkeypatch.setattr(services, "_log", boom)
+    monkeypatch.setattr(moderation, "log_action", boom)
 
 
 # The group
@@ -132,7 +133,7 @@ def test_comment_restore_brings_back_exactly_what_was_there(a_moderator, a_comme
 
 def test_comment_restore_is_one_transaction(a_moderator, a_comment, monkeypatch):
     services.comment_remove(moderator=a_moderator, comment=a_comment, reason="oops")
-    monkeypatch.setattr(services, "_log", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(moderation, "log_action", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         services.comment_restore(moderator=a_moderator, comment=a_comment)
     assert Comment.objects.get(pk=a_comment.pk).is_removed
@@ -172,7 +173,7 @@ def test_thread_lock_is_one_transaction(a_moderator, a_thread, failing_log):
 def test_locked_thread_refuses_replies_and_votes(a_moderator, a_thread, a_comment, a_user):
     services.thread_lock(moderator=a_moderator, thread=a_thread)
     with pytest.raises(PermissionDenied, match="locked"):
-        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="hi")
+        services.comment_create(author=a_user, thread=a_thread, parent=a_comment, body="hi")
     with pytest.raises(PermissionDenied, match="locked"):
         services.vote_cast(user=a_user, item=a_comment, value=1)
     assert Comment.objects.count() == 1
@@ -188,8 +189,8 @@ def test_user_ban_stops_every_write_with_a_clear_message(a_moderator, a_thread, 
     services.user_ban(moderator=a_moderator, user=carl, reason="spam", until=until)
     expected = f"banned until {until:%Y-%m-%d %H:%M} UTC"
     attempts = [
-        lambda: services.comment_reply(author=carl, thread=a_thread, body="hi"),
-        lambda: services.comment_reply(author=carl, thread=a_thread, parent=a_comment, body="x"),
+        lambda: services.comment_create(author=carl, thread=a_thread, body="hi"),
+        lambda: services.comment_create(author=carl, thread=a_thread, parent=a_comment, body="x"),
         lambda: services.thread_create(author=carl, title="new"),
         lambda: services.comment_edit(user=carl, comment=own, body="edited"),
         lambda: services.comment_delete(user=carl, comment=own),
@@ -209,14 +210,15 @@ def test_permanent_ban_says_so(a_moderator, a_thread):
     carl = make_user("carl")
     services.user_ban(moderator=a_moderator, user=carl, reason="spam")
     with pytest.raises(PermissionDenied, match="banned permanently"):
-        services.comment_reply(author=carl, thread=a_thread, body="hi")
+        services.comment_create(author=carl, thread=a_thread, body="hi")
 
 
 def test_user_ban_again_with_same_terms_is_a_no_op(a_moderator):
     carl = make_user("carl")
     first = services.user_ban(moderator=a_moderator, user=carl, reason="spam")
     again = services.user_ban(moderator=a_moderator, user=carl, reason="spam")
-    assert again.pk == first.pk
+    assert first.changed and not again.changed
+    assert again.item.pk == first.item.pk
     assert ModerationLog.objects.count() == 1
 
 
@@ -233,17 +235,18 @@ def test_user_ban_with_new_terms_replaces_and_keeps_the_old_row(a_moderator):
 
 def test_expired_ban_no_longer_blocks(a_moderator, a_thread):
     carl = make_user("carl")
-    ban = services.user_ban(moderator=a_moderator, user=carl, reason="cool off")
+    ban = services.user_ban(moderator=a_moderator, user=carl, reason="cool off").item
     Ban.objects.filter(pk=ban.pk).update(until=timezone.now() - timedelta(minutes=1))
-    assert services.comment_reply(author=carl, thread=a_thread, body="back").pk
+    assert services.comment_create(author=carl, thread=a_thread, body="back").pk
 
 
 def test_user_unban_lifts_and_logs_once(a_moderator, a_thread):
     carl = make_user("carl")
     services.user_ban(moderator=a_moderator, user=carl, reason="spam")
-    assert services.user_unban(moderator=a_moderator, user=carl, reason="appeal").lifted_at
-    assert services.user_unban(moderator=a_moderator, user=carl) is None
-    assert services.comment_reply(author=carl, thread=a_thread, body="thanks").pk
+    lifted = services.user_unban(moderator=a_moderator, user=carl, reason="appeal")
+    assert lifted.changed and lifted.item.lifted_at
+    assert services.user_unban(moderator=a_moderator, user=carl) == (None, False)
+    assert services.comment_create(author=carl, thread=a_thread, body="thanks").pk
     assert [row[1] for row in log_rows()] == [Action.USER_BAN, Action.USER_UNBAN]
     assert Ban.objects.filter(user=carl).count() == 1  # kept, marked lifted
 
@@ -324,8 +327,8 @@ def test_report_create_refuses(a_comment, another_user, a_user, case, message):
 def test_reports_dismiss_closes_open_reports_and_logs_once(a_moderator, a_comment, a_user):
     services.report_create(reporter=a_user, comment=a_comment, reason="spam")
     services.report_create(reporter=make_user("dora"), comment=a_comment, reason="ads")
-    assert services.reports_dismiss(moderator=a_moderator, comment=a_comment) == 2
-    assert services.reports_dismiss(moderator=a_moderator, comment=a_comment) == 0
+    assert services.reports_dismiss(moderator=a_moderator, comment=a_comment) == (2, True)
+    assert services.reports_dismiss(moderator=a_moderator, comment=a_comment) == (0, False)
     assert set(Report.objects.values_list("status", flat=True)) == {Report.Status.DISMISSED}
     assert not Comment.objects.get(pk=a_comment.pk).is_removed
     assert log_rows() == [

@@ -13,9 +13,9 @@ from django.urls import reverse
 from tests.factories import make_user
 from threads import services
 from threads.importers.synthetic import synthetic_parsed_thread
-from threads.models import Comment, Vote
+from threads.models import Comment, Thread, Vote
+from threads.selectors import THREAD_SORTS
 from threads.sorting import COMMENT_SORTS
-from threads.views import THREAD_SORTS
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_load_more_queries_do_not_grow(client, viewer, threads_by_size, sort):
 @pytest.mark.parametrize("sort", THREAD_SORTS)
 def test_front_page_queries_do_not_grow(client, viewer, writer, sort):
     def front_page_with(n):
-        for i in range(n - services.Thread.objects.count()):
+        for i in range(n - Thread.objects.count()):
             services.thread_create(author=writer, title=f"Thread {i}")
         return _count(client, f"/?sort={sort}")[0]
 

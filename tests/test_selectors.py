@@ -56,7 +56,7 @@ def sortable(db):
 
 
 def order(thread, sort):
-    tree = selectors.thread_comment_tree(thread, sort=sort)
+    tree = selectors.comment_batch(thread, sort=sort)
     return [(row.depth, Comment.objects.get(pk=row.id).body) for row in tree.rows]
 
 
@@ -85,7 +85,7 @@ def test_deep_threads_continue_on_their_own_page(db):
     for _ in range(11):
         parent = make_comment(thread, parent=parent)
         chain.append(parent)
-    tree = selectors.thread_comment_tree(thread)
+    tree = selectors.comment_batch(thread)
     shown = [row for row in tree.rows if not row.hidden]
     links = [row for row in tree.rows if row.hidden]
     assert [row.id for row in shown] == [c.pk for c in chain[:8]]
@@ -101,7 +101,7 @@ def test_layout_closes_every_opened_comment(db):
     a1 = make_comment(thread, parent=a)
     make_comment(thread, parent=a1)
     make_comment(thread)
-    tree = selectors.thread_comment_tree(thread, sort="old")
+    tree = selectors.comment_batch(thread, sort="old")
     assert [row.closes for row in tree.rows] == [0, 0, 0, 3]
     assert tree.trailing_closes == 1
 
@@ -111,7 +111,7 @@ def test_viewer_votes_are_attached(db):
     first, second = make_comment(thread), make_comment(thread)
     viewer = make_user()
     services.vote_cast(user=viewer, item=second, value=-1)
-    tree = selectors.thread_comment_tree(thread, viewer=viewer, sort="old")
+    tree = selectors.comment_batch(thread, viewer=viewer, sort="old")
     assert {row.id: row.vote for row in tree.rows} == {first.pk: 0, second.pk: -1}
 
 

@@ -5,19 +5,20 @@ from tests.factories import make_comment, make_thread, make_user
 from threads import services
 from threads.integrity import score_problems, tree_problems
 from threads.models import Comment, Thread, Vote
+from threads.services import votes
 
 pytestmark = pytest.mark.django_db
 
 
 def test_reply_counts_and_nests(a_thread, a_comment, a_user):
-    reply = services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="hi")
+    reply = services.comment_create(author=a_user, thread=a_thread, parent=a_comment, body="hi")
     assert reply.parent_id == a_comment.pk
     assert Thread.objects.get(pk=a_thread.pk).comment_count == 2
     assert tree_problems() == []
 
 
 def test_reply_renders_markdown_once_and_stores_it(a_thread, a_user):
-    comment = services.comment_reply(
+    comment = services.comment_create(
         author=a_user, thread=a_thread, body="*hi* see https://example.com/x"
     )
     stored = Comment.objects.get(pk=comment.pk)
@@ -38,7 +39,7 @@ def test_reply_renders_markdown_once_and_stores_it(a_thread, a_user):
 )
 def test_reply_rejects_bad_text(a_thread, a_user, body, message):
     with pytest.raises(ValidationError) as error:
-        services.comment_reply(author=a_user, thread=a_thread, body=body)
+        services.comment_create(author=a_user, thread=a_thread, body=body)
     assert error.value.messages == [message]
     assert Comment.objects.count() == 0
 
@@ -46,32 +47,32 @@ def test_reply_rejects_bad_text(a_thread, a_user, body, message):
 def test_reply_to_a_comment_in_another_thread_is_refused(a_thread, a_comment, a_user):
     other = make_thread(title="Other")
     with pytest.raises(ValidationError, match="same thread"):
-        services.comment_reply(author=a_user, thread=other, parent=a_comment, body="x")
+        services.comment_create(author=a_user, thread=other, parent=a_comment, body="x")
     assert other.comments.count() == 0
 
 
 def test_reply_to_deleted_comment_is_refused(a_thread, a_comment, another_user, a_user):
     services.comment_delete(user=another_user, comment=a_comment)
     with pytest.raises(ValidationError, match="deleted or removed"):
-        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
+        services.comment_create(author=a_user, thread=a_thread, parent=a_comment, body="x")
 
 
-def test_reply_to_a_comment_gone_for_good_is_refused(a_thread, a_comment, a_user):
-    """The parent was read for the page, then deleted from the database (by a superuser)."""
-    Comment.objects.filter(pk=a_comment.pk).delete()
+def test_reply_to_a_comment_gone_for_good_is_refused(a_thread, a_comment, a_user, a_superuser):
+    """The parent was read for the page, then purged from the database by a superuser."""
+    services.comment_purge(moderator=a_superuser, comment=a_comment, reason="illegal")
     with pytest.raises(ValidationError, match="deleted or removed"):
-        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
+        services.comment_create(author=a_user, thread=a_thread, parent=a_comment, body="x")
     assert Comment.objects.count() == 0
-    assert Thread.objects.get(pk=a_thread.pk).comment_count == 1  # as it was; nothing added
+    assert Thread.objects.get(pk=a_thread.pk).comment_count == 0  # as purged; nothing added
 
 
 def test_locked_thread_refuses_replies_and_votes_and_keeps_nothing(a_thread, a_comment, a_user):
     Thread.objects.filter(pk=a_thread.pk).update(is_locked=True)
     tree_before = list(Comment.objects.values_list("pk", "lft", "rght", "descendant_count"))
     with pytest.raises(PermissionDenied, match="locked"):
-        services.comment_reply(author=a_user, thread=a_thread, body="x")
+        services.comment_create(author=a_user, thread=a_thread, body="x")
     with pytest.raises(PermissionDenied, match="locked"):
-        services.comment_reply(author=a_user, thread=a_thread, parent=a_comment, body="x")
+        services.comment_create(author=a_user, thread=a_thread, parent=a_comment, body="x")
     with pytest.raises(PermissionDenied, match="locked"):
         services.vote_cast(user=a_user, item=a_comment, value=1)
     with pytest.raises(PermissionDenied, match="locked"):
@@ -89,10 +90,10 @@ def test_anonymous_and_inactive_cannot_write(a_thread):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        services.comment_reply(author=AnonymousUser(), thread=a_thread, body="x")
+        services.comment_create(author=AnonymousUser(), thread=a_thread, body="x")
     inactive = make_user(is_active=False)
     with pytest.raises(PermissionDenied):
-        services.comment_reply(author=inactive, thread=a_thread, body="x")
+        services.comment_create(author=inactive, thread=a_thread, body="x")
 
 
 def test_edit_marks_edited_and_rerenders(a_reply, a_user):
@@ -186,7 +187,7 @@ def test_reply_under_stale_parent_instance_uses_fresh_numbers(a_thread, a_commen
     stale = Comment.objects.get(pk=a_comment.pk)
     make_comment(a_thread, parent=a_comment)
     make_comment(a_thread, parent=a_comment)
-    services.comment_reply(author=a_user, thread=a_thread, parent=stale, body="late")
+    services.comment_create(author=a_user, thread=a_thread, parent=stale, body="late")
     assert tree_problems() == []
     assert (
         list(
@@ -206,7 +207,7 @@ def test_a_vote_that_keeps_losing_its_row_says_so_and_changes_nothing(
     a_comment, a_user, monkeypatch
 ):
     """The insert finds a row that another click takes back before it can be read."""
-    monkeypatch.setattr(services, "_insert_first_vote", lambda *args: False)
+    monkeypatch.setattr(votes, "_insert_first_vote", lambda *args: False)
     with pytest.raises(ValidationError, match="please vote again"):
         services.vote_cast(user=a_user, item=a_comment, value=1)
     a_comment.refresh_from_db()

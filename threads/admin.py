@@ -1,11 +1,14 @@
 """The admin: where moderators keep order.
 
 Every moderation change goes through an action that calls a service in
-``threads.services``, which writes the log entry in the same transaction. The change
-forms of threads, comments and users are read-only for that reason (content belongs to
-its author; the flags that matter are flipped by logged actions), and nothing here
-adds or hard-deletes content. Moderators cannot touch passwords, staff flags, groups or
-permissions: only superusers see and edit those.
+``threads.services``, which writes the log entry in the same transaction and says
+whether anything changed. The change forms of threads, comments and users are
+read-only for that reason (content belongs to its author; the flags that matter are
+flipped by logged actions). Deletes go through services too: a superuser's delete of
+comments is ``services.comment_purge`` (tree and counts kept right, logged), of users
+``services.account_remove`` (votes withdrawn, words kept as "[deleted]"); moderators
+delete nothing. Moderators cannot touch passwords, staff flags, groups or permissions:
+only superusers see and edit those.
 """
 
 from django import forms
@@ -20,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from threads import services
+from threads import limits, services
 from threads.models import (
     Ban,
     Comment,
@@ -32,13 +35,14 @@ from threads.models import (
 )
 
 INDENT_EM_PER_LEVEL = 1.5
+PURGE_REASON = "deleted for good from the admin by a superuser"
 THREAD_FILTER_CHOICES = 30
 User = get_user_model()
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        max_length=services.REASON_MAX_LENGTH,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Shown on the public moderation log.",
     )
@@ -61,11 +65,12 @@ def _error_text(error) -> str:
 
 
 def run_action(modeladmin, request, objects, apply, *, done: str) -> None:
-    """Call ``apply`` per object; report how many changed and why any were refused."""
+    """Call ``apply`` per object (a service returning an ``Outcome``); report how many
+    changed and why any were refused."""
     changed = 0
     for obj in objects:
         try:
-            changed += bool(apply(obj))
+            changed += apply(obj).changed
         except (ValidationError, PermissionDenied) as error:
             modeladmin.message_user(request, f"{obj}: {_error_text(error)}", messages.ERROR)
     modeladmin.message_user(
@@ -79,7 +84,7 @@ def action_with_form(
     """An action that first asks for a reason, like Django's delete confirmation page.
 
     The page posts the selection back to the changelist with ``apply`` set; only then does
-    the action run. ``apply(obj, cleaned_data)`` returns whether anything changed.
+    the action run. ``apply(obj, cleaned_data)`` returns the service's ``Outcome``.
     """
     objects = list(queryset)
     form = form_class(request.POST if "apply" in request.POST else None)
@@ -146,18 +151,14 @@ class ThreadAdmin(ReadOnlyDetailMixin, admin.ModelAdmin):
     @admin.action(description="Lock selected threads", permissions=["change"])
     def lock_threads(self, request, queryset):
         def lock(thread):
-            was_locked = thread.is_locked
-            services.thread_lock(moderator=request.user, thread=thread)
-            return not was_locked
+            return services.thread_lock(moderator=request.user, thread=thread)
 
         run_action(self, request, queryset, lock, done="Locked {count} thread{s}.")
 
     @admin.action(description="Unlock selected threads", permissions=["change"])
     def unlock_threads(self, request, queryset):
         def unlock(thread):
-            was_locked = thread.is_locked
-            services.thread_unlock(moderator=request.user, thread=thread)
-            return was_locked
+            return services.thread_unlock(moderator=request.user, thread=thread)
 
         run_action(self, request, queryset, unlock, done="Unlocked {count} thread{s}.")
 
@@ -214,9 +215,9 @@ class CommentActionsMixin:
     )
     def remove_comments(self, request, queryset):
         def remove(comment, data):
-            was_removed = comment.is_removed
-            services.comment_remove(moderator=request.user, comment=comment, reason=data["reason"])
-            return not was_removed
+            return services.comment_remove(
+                moderator=request.user, comment=comment, reason=data["reason"]
+            )
 
         return action_with_form(
             self,
@@ -234,9 +235,7 @@ class CommentActionsMixin:
     @admin.action(description="Restore selected comments", permissions=["change"])
     def restore_comments(self, request, queryset):
         def restore(comment):
-            was_removed = comment.is_removed
-            services.comment_restore(moderator=request.user, comment=comment)
-            return was_removed
+            return services.comment_restore(moderator=request.user, comment=comment)
 
         run_action(self, request, queryset, restore, done="Restored {count} comment{s}.")
 
@@ -263,11 +262,18 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
     exclude = ["lft", "rght", "tree_id", "level"]
     actions = ["remove_comments", "restore_comments"]
 
-    def get_actions(self, request):
-        # Deleting a comment row would take its whole subtree with it: remove instead.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def has_delete_permission(self, request, obj=None):
+        # Only a superuser purges; moderators remove, which keeps the text for the record.
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        services.comment_purge(moderator=request.user, comment=obj, reason=PURGE_REASON)
+
+    def delete_queryset(self, request, queryset):
+        # Tree order: a purged parent takes its replies along, and a reply purged after its
+        # parent is already gone and counts nothing.
+        for comment in queryset.order_by("tree_id", "lft"):
+            services.comment_purge(moderator=request.user, comment=comment, reason=PURGE_REASON)
 
     @admin.display(description="comment")
     def indented_text(self, comment):
@@ -416,11 +422,15 @@ class ForumUserAdmin(UserAdmin):
             raise PermissionDenied("Only superusers can change passwords.")
         return super().user_change_password(request, id, form_url)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.is_superuser:
-            actions.pop("delete_selected", None)
-        return actions
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        services.account_remove(user=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_remove(user=user, by=request.user)
 
     @admin.display(description="banned", boolean=True, ordering="is_banned")
     def banned(self, user):
@@ -429,10 +439,9 @@ class ForumUserAdmin(UserAdmin):
     @admin.action(description="Ban selected users (asks for a reason)", permissions=["change"])
     def ban_users(self, request, queryset):
         def ban(user, data):
-            services.user_ban(
+            return services.user_ban(
                 moderator=request.user, user=user, reason=data["reason"], until=data["until"]
             )
-            return True
 
         return action_with_form(
             self,
@@ -450,7 +459,7 @@ class ForumUserAdmin(UserAdmin):
     @admin.action(description="Unban selected users", permissions=["change"])
     def unban_users(self, request, queryset):
         def unban(user):
-            return services.user_unban(moderator=request.user, user=user) is not None
+            return services.user_unban(moderator=request.user, user=user)
 
         run_action(self, request, queryset, unban, done="Unbanned {count} user{s}.")
 

@@ -136,7 +136,7 @@ def _measure(size: int, viewer, repeat: int) -> Result:
     peak_mb = peak_rss_mb()
     settle_after_bulk_load()
 
-    first_page = selectors.thread_comment_tree(thread)
+    first_page = selectors.comment_batch(thread)
     targets = [row.id for row in first_page.rows if not row.more][: max(repeat, 5)]
     votes = iter(Comment.objects.in_bulk(targets).values())
     vote_ms = median_ms(
@@ -158,7 +158,7 @@ def _measure(size: int, viewer, repeat: int) -> Result:
         raise AssertionError(f"{url} answered {response.status_code}")
     page_ms = median_ms(lambda: client.get(url), repeat)
 
-    shown = [row.id for row in selectors.thread_comment_tree(thread).rows if not row.more]
+    shown = [row.id for row in selectors.comment_batch(thread).rows if not row.more]
     floor_ms = median_ms(lambda: floor(Comment.objects.filter(pk__in=shown)), repeat)
     full_floor_ms = median_ms(lambda: floor(Comment.objects.filter(thread=thread)), repeat)
 
@@ -200,7 +200,7 @@ def _reply_ms(thread: Thread, author, repeat: int) -> float:
     replies = []
     ms = median_ms(
         lambda: replies.append(
-            services.comment_reply(author=author, thread=thread, parent=middle, body="timed reply")
+            services.comment_create(author=author, thread=thread, parent=middle, body="timed reply")
         ),
         repeat,
     )

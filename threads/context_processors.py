@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from threads import services
+from threads import selectors
 
 
 def moderation(request):
@@ -10,4 +10,4 @@ def moderation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_ban": None}
-    return {"current_ban": SimpleLazyObject(lambda: services.active_ban(user))}
+    return {"current_ban": SimpleLazyObject(lambda: selectors.active_ban(user))}

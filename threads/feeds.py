@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from threads import limits
 from threads.models import Comment, Thread
-
-FEED_SIZE = 30
 
 
 class ForumFeed(Feed):
@@ -33,7 +32,7 @@ class LatestThreadsFeed(ForumFeed):
         return reverse("threads:thread-list")
 
     def items(self):
-        return Thread.objects.with_author().newest_first()[:FEED_SIZE]
+        return Thread.objects.with_author().newest_first()[: limits.FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -54,7 +53,7 @@ class ThreadCommentsFeed(ForumFeed):
             Comment.objects.for_thread(obj)
             .visible()
             .select_related("author")
-            .order_by("-created_at", "-id")[:FEED_SIZE]
+            .order_by("-created_at", "-id")[: limits.FEED_SIZE]
         )
 
     def item_title(self, item):

@@ -1,16 +1,17 @@
 """Forms: they parse and describe fields; the rules live in ``threads.services``."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import URLValidator
+
+from threads import limits
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Text",
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=settings.COMMENT_MAX_LENGTH,
+        max_length=limits.COMMENT_MAX_LENGTH,
         help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, `code`.",
     )
 
@@ -18,18 +19,18 @@ class CommentForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.CharField(
         label="What is wrong with this comment?",
-        max_length=500,
+        max_length=limits.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A short reason for the moderators, e.g. spam, insult, off topic.",
     )
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(max_length=settings.THREAD_TITLE_MAX_LENGTH)
+    title = forms.CharField(max_length=limits.THREAD_TITLE_MAX_LENGTH)
     url = forms.URLField(
         label="URL",
         required=False,
-        max_length=2000,
+        max_length=limits.URL_MAX_LENGTH,
         validators=[URLValidator(schemes=["http", "https"])],
         assume_scheme="https",
         help_text="Optional: a link to discuss (http or https).",
@@ -38,7 +39,7 @@ class ThreadForm(forms.Form):
         label="Text",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=settings.COMMENT_MAX_LENGTH,
+        max_length=limits.COMMENT_MAX_LENGTH,
     )
 
 

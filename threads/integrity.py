@@ -7,6 +7,7 @@ Used by the tests after concurrent writes, and by the benchmark after its own wr
 from __future__ import annotations
 
 from threads.models import Comment, Vote
+from threads.tree import number_tree
 
 
 def tree_problems(queryset=None) -> list[str]:
@@ -26,24 +27,15 @@ def tree_problems(queryset=None) -> list[str]:
         tree_id = stored[root][0]
         if tree_id != root:
             problems.append(f"root {root} has tree_id {tree_id}, expected its own id")
-        counter = 1
-        stack = [(root, 0, False)]
-        while stack:
-            pk, level, closing = stack.pop()
-            if closing:
-                if stored[pk][2] != counter:
-                    problems.append(f"comment {pk}: rght {stored[pk][2]}, expected {counter}")
-                counter += 1
-                continue
-            got_tree, got_lft, _, got_level = stored[pk]
-            if (got_tree, got_lft, got_level) != (tree_id, counter, level):
+        for pk, (lft, rght, level) in number_tree(root, kids.get).items():
+            got_tree, got_lft, got_rght, got_level = stored[pk]
+            if (got_tree, got_lft, got_level) != (tree_id, lft, level):
                 problems.append(
                     f"comment {pk}: (tree_id, lft, level) = {(got_tree, got_lft, got_level)}, "
-                    f"expected {(tree_id, counter, level)}"
+                    f"expected {(tree_id, lft, level)}"
                 )
-            counter += 1
-            stack.append((pk, level, True))
-            stack.extend((child, level + 1, False) for child in reversed(kids.get(pk, [])))
+            if got_rght != rght:
+                problems.append(f"comment {pk}: rght {got_rght}, expected {rght}")
     for pk, _, _, lft, rght, _, count in rows:
         if count != (rght - lft - 1) // 2:
             problems.append(f"comment {pk}: descendant_count {count}, its numbers say "

@@ -4,7 +4,8 @@ Each top-level comment is the root of its own MPTT tree whose ``tree_id`` is the
 own primary key, so a reply renumbers only its own top-level subtree and a new
 top-level comment never has to read a table-wide ``MAX(tree_id)``. Each comment also keeps
 its ``descendant_count``, the number the page budget reads for top-level comments.
-Never call ``Comment.objects.rebuild()``: it renumbers every tree from 1.
+``threads.tree`` is the one place that numbers trees; the parts of django-mptt that
+would renumber or delete behind its back refuse to run here (see ``threads.tree``).
 """
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.utils.text import slugify
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
+
+from threads import limits, tree
 
 DELETED_AUTHOR = "[deleted]"
 
@@ -57,10 +60,12 @@ class ThreadQuerySet(models.QuerySet):
 
 
 class Thread(Contribution):
-    title = models.CharField(max_length=settings.THREAD_TITLE_MAX_LENGTH)
+    title = models.CharField(max_length=limits.THREAD_TITLE_MAX_LENGTH)
     slug = models.SlugField(max_length=80, allow_unicode=True, blank=True)
     url = models.URLField(
-        max_length=2000, blank=True, validators=[URLValidator(schemes=["http", "https"])]
+        max_length=limits.URL_MAX_LENGTH,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
     )
     body = models.TextField(blank=True, help_text="The text as written (Markdown).")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -103,16 +108,33 @@ class CommentQuerySet(TreeQuerySet):
         return self.filter(thread=thread)
 
     def visible(self):
+        """Comments whose text the public may read: neither deleted nor removed."""
         return self.filter(is_deleted=False, is_removed=False)
+
+    def delete(self):
+        tree.ensure_purging("Deleting comments with a queryset")
+        return super().delete()
+
+    delete.queryset_only = True
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
-    pass
+    def rebuild(self, *args, **kwargs):
+        raise tree.TreeGuardError(
+            "rebuild() renumbers every tree from 1 and knows nothing of descendant_count; "
+            "threads.integrity.tree_problems() says what is wrong instead."
+        )
+
+    def partial_rebuild(self, *args, **kwargs):
+        self.rebuild()
+
+    def move_node(self, *args, **kwargs):
+        raise tree.TreeGuardError("Comments never move: a reply stays under its parent.")
 
 
 class Comment(Contribution, MPTTModel):
     # No single-column indexes on thread and author: the composite indexes below start
-    # with them, and every index is rewritten for each row a reply renumbers.
+    # with them, and each index would be one more to keep for every inserted row.
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
@@ -166,8 +188,28 @@ class Comment(Contribution, MPTTModel):
     def __str__(self):
         return f"Comment {self.pk} on {self.thread_id}"
 
+    def save(self, *args, **kwargs):
+        """Rows are numbered by ``threads.tree`` before they are saved; django-mptt's own
+        numbering (a new row without numbers, a changed parent) would skip the counters."""
+        if self._state.adding and not (self.lft and self.rght):
+            raise tree.TreeGuardError(
+                "A new comment needs its tree numbers: post it with services.comment_create."
+            )
+        if not self._state.adding and self.parent_id != self._mptt_cached_fields.get("parent"):
+            raise tree.TreeGuardError("Comments never move: a reply stays under its parent.")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("threads:comment-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_gone(self) -> bool:
+        """Deleted by its author or removed by a moderator: the public sees a placeholder
+        instead of the text (``threads.presentation.comment_body_html``)."""
+        return self.is_deleted or self.is_removed
+
+    def delete(self, *args, **kwargs):
+        raise tree.TreeGuardError(tree.BYPASS.format(what="Comment.delete()"))
 
 
 # No index may hold lft or rght. A reply shifts lft/rght of every comment after it in its
@@ -315,7 +357,7 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
-    reason = models.CharField(max_length=500)
+    reason = models.CharField(max_length=limits.REASON_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_by = models.ForeignKey(
@@ -362,6 +404,8 @@ class ModerationLog(models.Model):
         USER_BAN = "user_ban", "banned user"
         USER_UNBAN = "user_unban", "unbanned user"
         REPORTS_DISMISS = "reports_dismiss", "dismissed reports"
+        COMMENT_PURGE = "comment_purge", "purged comment"
+        ACCOUNT_REMOVE = "account_remove", "removed account"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -95,8 +95,8 @@ class _TreePage:
         if mine:
             classes += " mine"
         return (
-            f'<article class="{classes}" id="c{c.id}">\n<details open>\n'
-            f'<summary><span class="meta">{self._meta(c)}</span></summary>\n'
+            f'<article class="{classes}" id="c{c.id}">\n<div class="meta">{self._meta(c)}</div>\n'
+            f"<details open>\n{self._toggle(c)}\n"
             f'<div class="body">{self._body(c)}</div>\n'
             f'<footer class="actions">\n{self._actions(c, mine)}</footer>\n'
             f"{self._reply_form(c) if c.id == self.reply_to and not self.locked else ''}"
@@ -114,13 +114,23 @@ class _TreePage:
             if c.edited_at
             else ""
         )
-        replies = c.reply_count
-        hidden = f"({replies} repl{'y' if replies == 1 else 'ies'} hidden)" if replies else ""
         return (
             f'<span class="author">{author}</span>\n'
             f' · <span class="score">{points(c.score)}</span>\n'
-            f" · {time_element(c.created_at, self.now)}\n{edited}"
-            f' <span class="hidden-count">{hidden}</span>'
+            f" · {time_element(c.created_at, self.now)}{edited}"
+        )
+
+    @staticmethod
+    def _toggle(c) -> str:
+        """The collapse control. It holds no link: a link inside a <summary> is a control
+        inside a control, which keyboards and screen readers cannot use both of. So the meta
+        line (author link, score, time) sits before <details> and stays shown when collapsed,
+        and the toggle names whose comment it folds; the count shows only when collapsed."""
+        replies = c.reply_count
+        hidden = f"({replies} repl{'y' if replies == 1 else 'ies'} hidden)" if replies else ""
+        return (
+            f'<summary><span class="visually-hidden">comment by {escape(c.author)}</span>'
+            f'<span class="hidden-count">{hidden}</span></summary>'
         )
 
     @staticmethod

@@ -7,8 +7,11 @@ cached: most comments share a few (up, down) pairs, and a big page ranks thousan
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
+from operator import attrgetter
+from typing import NamedTuple
 
 WILSON_Z = 1.281551565545  # 80% confidence, as Reddit's "best"
 
@@ -42,14 +45,40 @@ def hot_rank(score: int, created_at: datetime, now: datetime) -> float:
     return 10000 * math.log10(max(1, 3 + score)) / (hours + 2) ** 1.8
 
 
-COMMENT_SORTS = ("best", "top", "new", "old", "controversial")
+class CommentSort(NamedTuple):
+    """One comment order. Vote orders rank by ``by_votes(upvotes, downvotes, score)``;
+    date orders by ``created_at``, which the database can sort from an index."""
+
+    descending: bool
+    by_votes: Callable[[int, int, int], float] | None = None
+
+    def row_key(self) -> Callable:
+        """The sort key on anything with upvotes, downvotes, score and created_at."""
+        if self.by_votes is None:
+            return attrgetter("created_at")
+        by_votes = self.by_votes
+        return lambda r: by_votes(r.upvotes, r.downvotes, r.score)
+
+    def sql_order(self) -> tuple[str, ...] | None:
+        """The database's ORDER BY for a date order; None for vote orders, ranked in Python."""
+        if self.by_votes is not None:
+            return None
+        return ("-created_at",) if self.descending else ("created_at",)
+
+
+# The one table of comment orders: pages, "load more" batches and top-level candidates
+# all derive their keys from it. Ties keep tree order (Python's sort is stable).
+COMMENT_SORT_TABLE = {
+    "best": CommentSort(True, lambda up, down, score: wilson_lower_bound(up, down)),
+    "top": CommentSort(True, lambda up, down, score: score),
+    "new": CommentSort(True),
+    "old": CommentSort(False),
+    "controversial": CommentSort(True, lambda up, down, score: controversy(up, down)),
+}
+COMMENT_SORTS = tuple(COMMENT_SORT_TABLE)
 DEFAULT_COMMENT_SORT = "best"
 
-# Each key is (sort key on a row, descending?). Python's stable sort keeps tree order on ties.
-COMMENT_SORT_KEYS = {
-    "best": (lambda r: wilson_lower_bound(r.upvotes, r.downvotes), True),
-    "top": (lambda r: r.score, True),
-    "new": (lambda r: r.created_at, True),
-    "old": (lambda r: r.created_at, False),
-    "controversial": (lambda r: controversy(r.upvotes, r.downvotes), True),
-}
+
+def comment_sort(name: str | None) -> CommentSort:
+    """The named order; an unknown name gets the default."""
+    return COMMENT_SORT_TABLE.get(name or "", COMMENT_SORT_TABLE[DEFAULT_COMMENT_SORT])

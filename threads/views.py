@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
@@ -15,26 +17,53 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from threads import selectors, services
+from threads import drafts, limits, selectors, services
 from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
 
-THREADS_PER_PAGE = 30
-LOG_ENTRIES_PER_PAGE = 50
 REPORT_SENT = "Thanks: your report went to the moderators."
-THREAD_SORTS = ("hot", "new", "top")
+
+
+NOT_ALLOWED = "You can't do that here."
+PARENT_MISSING = "The comment you replied to does not exist."
 
 
 def wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def refusal(error: PermissionDenied | ValidationError) -> JsonResponse:
+    """A refused action, for the script: the service's own words, 403 or 400."""
+    if isinstance(error, PermissionDenied):
+        return JsonResponse({"error": str(error) or NOT_ALLOWED}, status=403)
+    return JsonResponse({"error": " ".join(error.messages)}, status=400)
+
+
+def refusals_answered(view):
+    """The script (``X-Requested-With: fetch``) hears why an action was refused, as
+    ``{"error": ...}``, so it can say so in place and keep what was typed; a plain
+    request keeps its pages: the 403 page, or a 400 that says what was wrong."""
+
+    @wraps(view)
+    def answered(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            if wants_json(request):
+                return refusal(error)
+            if isinstance(error, ValidationError):
+                return HttpResponseBadRequest(" ".join(error.messages))
+            raise
+
+    return answered
+
+
 def comment_url(comment: Comment, thread: Thread) -> str:
     """Where ``comment`` is surely on the page: its place in the thread when the whole
     thread fits one page, else its own page (with its parents above it)."""
-    if thread.comment_count <= selectors.PAGE_BUDGET:
+    if thread.comment_count <= limits.PAGE_BUDGET:
         return f"{thread.get_absolute_url()}#c{comment.pk}"
     return f"{comment.get_absolute_url()}#c{comment.pk}"
 
@@ -51,15 +80,15 @@ def back_to(request, comment: Comment, thread: Thread) -> str:
 
 def thread_list(request):
     """The front page: threads by hot, new or top."""
-    sort = request.GET.get("sort") if request.GET.get("sort") in THREAD_SORTS else "hot"
-    page = Paginator(selectors.thread_ids_by(sort), THREADS_PER_PAGE).get_page(
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.THREAD_SORTS else "hot"
+    page = Paginator(selectors.thread_ids_by(sort), limits.THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     threads = selectors.threads_in_order(page.object_list)
     return render(
         request,
         "threads/thread_list.html",
-        {"threads": threads, "page": page, "sort": sort, "sorts": THREAD_SORTS},
+        {"threads": threads, "page": page, "sort": sort, "sorts": selectors.THREAD_SORTS},
     )
 
 
@@ -83,8 +112,9 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(canonical, permanent=True)
     sort = _comment_sort(request)
-    tree = selectors.thread_comment_tree(thread, viewer=request.user, sort=sort)
+    tree = selectors.comment_batch(thread, viewer=request.user, sort=sort)
     reply_to = reply_to if reply_to is not None else _reply_to(request)
+    kept = "" if form else _kept_reply(request, thread.pk, None)
     context = {
         "thread": thread,
         "sort": sort,
@@ -92,7 +122,8 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         "comment_count": tree.total,
         "thread_vote": selectors.thread_vote(thread, request.user),
         "tree_html": _tree_html(request, thread, tree, reply_to, sort),
-        "form": form or CommentForm(),
+        "form": form or CommentForm(initial={"body": kept}),
+        "kept": bool(kept),
         "reply_to": reply_to,
     }
     return render(request, "threads/thread_detail.html", context, status=status)
@@ -168,10 +199,15 @@ def comment_detail(request, pk):
     return render(request, "threads/comment_detail.html", context)
 
 
-@login_required
+@refusals_answered
 def thread_create(request):
-    """Start a new thread."""
-    form = ThreadForm(request.POST or None)
+    """Start a new thread; what was sent before logging in comes back in the form."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            drafts.thread_keep(request.session, request.POST)
+        return redirect_to_login(request.get_full_path())
+    kept = drafts.thread_take(request.session) if request.method != "POST" else {}
+    form = ThreadForm(request.POST or None, initial=kept)
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(author=request.user, **form.cleaned_data)
@@ -179,9 +215,10 @@ def thread_create(request):
             form.add_error(None, error)
         else:
             return redirect(thread)
-    return render(request, "threads/thread_form.html", {"form": form})
+    return render(request, "threads/thread_form.html", {"form": form, "kept": bool(kept)})
 
 
+@refusals_answered
 @require_POST
 def thread_reply(request, pk):
     """A new comment on the thread: top-level, or under the comment named by ``parent``."""
@@ -191,16 +228,27 @@ def thread_reply(request, pk):
     if parent_id:
         parent = Comment.objects.filter(pk=parent_id if parent_id.isdigit() else 0).first()
         if parent is None:
-            return HttpResponseBadRequest("The comment you replied to does not exist.")
+            raise ValidationError(PARENT_MISSING)
     return _post_reply(request, thread, parent=parent)
 
 
+@refusals_answered
 def comment_reply(request, pk):
-    """A reply to a comment; GET shows the comment with the reply form open under it."""
+    """A reply to a comment. GET opens the reply form under the comment, or, when text
+    sent before logging in was kept, a page with that text in the form."""
     parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    if request.method != "POST":
+    if request.method == "POST":
+        return _post_reply(request, parent.thread, parent=parent)
+    kept = _kept_reply(request, parent.thread_id, parent.pk)
+    if not kept:
         return redirect(_reply_form_url(parent, parent.thread))
-    return _post_reply(request, parent.thread, parent=parent)
+    context = {
+        "comment": parent,
+        "thread": parent.thread,
+        "form": CommentForm(initial={"body": kept}),
+        "back": comment_url(parent, parent.thread),
+    }
+    return render(request, "threads/comment_reply.html", context)
 
 
 def _reply_form_url(parent: Comment, thread: Thread) -> str:
@@ -208,14 +256,29 @@ def _reply_form_url(parent: Comment, thread: Thread) -> str:
     return f"{page}?reply={parent.pk}#{anchor}"
 
 
-def _post_reply(request, thread, *, parent):
-    back = _reply_form_url(parent, thread) if parent else thread.get_absolute_url()
+def _kept_reply(request, thread_id: int, parent_id: int | None) -> str:
+    """Reply text kept while its writer logged in, given back once they have."""
     if not request.user.is_authenticated:
-        return redirect_to_login(back)
+        return ""
+    return drafts.reply_take(request.session, thread_id=thread_id, parent_id=parent_id)
+
+
+def _post_reply(request, thread, *, parent):
+    if not request.user.is_authenticated:
+        # Keep the text and come back to a form that holds it: the thread's own form, or
+        # the reply page of the comment.
+        drafts.reply_keep(
+            request.session,
+            thread_id=thread.pk,
+            parent_id=parent.pk if parent else None,
+            body=request.POST.get("body", ""),
+        )
+        back = reverse("threads:comment-reply", args=[parent.pk]) if parent else None
+        return redirect_to_login(back or thread.get_absolute_url())
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment = services.comment_reply(
+            comment = services.comment_create(
                 author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
@@ -228,7 +291,7 @@ def _post_reply(request, thread, *, parent):
                 )
             return redirect(comment_url(comment, thread))
     if wants_json(request):
-        return JsonResponse({"errors": form.errors.get("body", [])}, status=400)
+        return refusal(ValidationError(form.errors.get("body", [])))
     return thread_detail(
         request, thread.pk, thread.slug, form=form, reply_to=parent.pk if parent else None,
         status=400,
@@ -241,17 +304,15 @@ def _vote(request, item, anchor):
     try:
         value = int(request.POST.get("value", ""))
     except ValueError:
-        return HttpResponseBadRequest("A vote is +1 (up) or -1 (down).")
-    try:
-        vote = services.vote_cast(user=request.user, item=item, value=value)
-    except ValidationError as error:
-        return HttpResponseBadRequest(" ".join(error.messages))
+        value = 0  # no vote at all: the service refuses it in its own words
+    vote = services.vote_cast(user=request.user, item=item, value=value)
     if wants_json(request):
         item.refresh_from_db(fields=["score", "upvotes", "downvotes"])
         return JsonResponse({"vote": vote, "score": item.score})
     return redirect(anchor)
 
 
+@refusals_answered
 def comment_vote(request, pk):
     """Up or down vote on a comment (again to take it back); GET goes back to the comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
@@ -260,6 +321,7 @@ def comment_vote(request, pk):
     return _vote(request, comment, back_to(request, comment, comment.thread))
 
 
+@refusals_answered
 def thread_vote(request, pk):
     """Up or down vote on a thread."""
     thread = get_object_or_404(Thread, pk=pk)
@@ -268,6 +330,7 @@ def thread_vote(request, pk):
     return _vote(request, thread, thread.get_absolute_url())
 
 
+@refusals_answered
 @login_required
 def comment_edit(request, pk):
     """The author edits their comment."""
@@ -286,9 +349,11 @@ def comment_edit(request, pk):
     return render(request, "threads/comment_edit.html", {"form": form, "comment": comment})
 
 
+@refusals_answered
 @login_required
 def comment_delete(request, pk):
-    """The author deletes their comment; GET asks first."""
+    """The author deletes their comment; GET asks first on a page of its own (the script
+    asks in place and posts here)."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     services.ensure_author_can_change(request.user, comment)
     if request.method == "POST":
@@ -316,7 +381,9 @@ def signup(request):
 def user_detail(request, username):
     """A person's page: what they wrote, newest first, and their karma."""
     user = get_object_or_404(get_user_model(), username=username)
-    page = Paginator(selectors.user_activity(user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.user_activity(user), limits.USER_ITEMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {"profile": user, "page": page, "karma": selectors.user_karma(user)}
     return render(request, "threads/user_detail.html", context)
 
@@ -345,7 +412,7 @@ def comment_report(request, pk):
 
 def moderation_log(request):
     """The public moderation log, newest first: who did what to which item, and why."""
-    page = Paginator(selectors.moderation_log_entries(), LOG_ENTRIES_PER_PAGE).get_page(
+    page = Paginator(selectors.moderation_log_entries(), limits.LOG_ENTRIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "threads/moderation_log.html", {"page": page})

@@ -3,14 +3,14 @@
 import pytest
 
 from tests.test_load_more import import_tree
-from threads import selectors
+from threads import limits
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
 def test_load_more_fills_in_place(page, live_server, monkeypatch):
-    monkeypatch.setattr(selectors, "PAGE_BUDGET", 3)
+    monkeypatch.setattr(limits, "PAGE_BUDGET", 3)
     thread, ids = import_tree({f"r{i}": None for i in range(5)})
     page.goto(live_server.url + thread.get_absolute_url())
     assert page.locator("article.comment").count() == 3

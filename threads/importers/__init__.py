@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from threads import limits
+
 
 class ImportFailed(Exception):
     """Bad input: the message names the file and the offending line or item."""
@@ -49,15 +51,14 @@ class ParsedThread:
     skipped: int = 0
 
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
-
-
 def read_text(path) -> str:
     """The file's text, or an :class:`ImportFailed` that says why it cannot be read."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFailed(f"{path}: file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        if size > limits.IMPORT_MAX_FILE_BYTES:
+            raise ImportFailed(
+                f"{path}: file is {size:,} bytes; the limit is {limits.IMPORT_MAX_FILE_BYTES:,}"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFailed(f"{path}: no such file") from None

@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from threads import limits
 from threads.importers import ImportFailed, ParsedComment, ParsedThread, values
 
 FORMAT_NAME = "forum-json"
 VERSION = 1
-SOURCE_MAX_LENGTH = 255
 
 
 # Reading
@@ -41,10 +41,9 @@ def parse_data(data, *, name: str, title: str | None = None) -> list[ParsedThrea
 def _thread(item, name: str, number: int) -> ParsedThread:
     item = values.obj(item, f"{name}: thread {number}", "the thread")
     source = values.text(item.get("source"), f"{name}: thread {number}", "source")
-    if not source or len(source) > SOURCE_MAX_LENGTH:
-        raise ImportFailed(
-            f"{name}: thread {number}: source must be 1 to {SOURCE_MAX_LENGTH} characters"
-        )
+    if not source or len(source) > limits.THREAD_SOURCE_MAX_LENGTH:
+        limit = limits.THREAD_SOURCE_MAX_LENGTH
+        raise ImportFailed(f"{name}: thread {number}: source must be 1 to {limit} characters")
     where = f"{name}: thread {source!r}"
     comments = values.array(item.get("comments", []), where, "comments")
     return ParsedThread(

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
-
+from threads import limits
 from threads.importers import ImportFailed, ParsedComment, ParsedThread
 
 TITLE_PREFIX = "# "
@@ -36,10 +35,10 @@ def parse(text: str, *, name: str, title: str | None = None) -> ParsedThread:
                 f"{where}: indented {level} levels, but the line above is at level "
                 f"{len(chain) - 1}; a reply goes one level deeper than its parent"
             )
-        if len(body) > settings.COMMENT_MAX_LENGTH:
+        if len(body) > limits.COMMENT_MAX_LENGTH:
             raise ImportFailed(
                 f"{where}: comment is {len(body):,} characters long, "
-                f"over the limit of {settings.COMMENT_MAX_LENGTH:,}"
+                f"over the limit of {limits.COMMENT_MAX_LENGTH:,}"
             )
         del chain[level:]
         parent_id = chain[-1] if chain else None
@@ -60,10 +59,10 @@ def parse(text: str, *, name: str, title: str | None = None) -> ParsedThread:
     if not comments:
         raise ImportFailed(f"{name}: no comments found (the file is empty)")
     thread_title = heading or (title or "").strip() or _shorten(comments[0].body)
-    if len(thread_title) > settings.THREAD_TITLE_MAX_LENGTH:
+    if len(thread_title) > limits.THREAD_TITLE_MAX_LENGTH:
         raise ImportFailed(
             f"{name}:1: title is {len(thread_title)} characters long, "
-            f"over the limit of {settings.THREAD_TITLE_MAX_LENGTH}"
+            f"over the limit of {limits.THREAD_TITLE_MAX_LENGTH}"
         )
     return ParsedThread(
         source=_thread_key(thread_title),

@@ -10,14 +10,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from django.conf import settings
-
+from threads import limits
 from threads.importers import ImportFailed
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an IntegerField holds on every database
-AUTHOR_MAX_LENGTH = 150
-SOURCE_ID_MAX_LENGTH = 100
-URL_MAX_LENGTH = 2000
 
 
 def load_json(text: str, *, name: str):
@@ -68,15 +64,15 @@ def text(value, where: str, what: str, *, limit: int | None = None, null_ok=True
 
 
 def body(value, where: str, what: str = "text") -> str:
-    return text(value, where, what, limit=settings.COMMENT_MAX_LENGTH)
+    return text(value, where, what, limit=limits.COMMENT_MAX_LENGTH)
 
 
 def author(value, where: str, what: str = "author") -> str:
-    return text(value, where, what, limit=AUTHOR_MAX_LENGTH)
+    return text(value, where, what, limit=limits.AUTHOR_NAME_MAX_LENGTH)
 
 
 def title(value, where: str, what: str = "title") -> str:
-    value = text(value, where, what, limit=settings.THREAD_TITLE_MAX_LENGTH).strip()
+    value = text(value, where, what, limit=limits.THREAD_TITLE_MAX_LENGTH).strip()
     if not value:
         raise ImportFailed(f"{where}: {what} is empty")
     return value
@@ -90,8 +86,10 @@ def source_id(value, where: str, what: str = "id") -> str:
         raise ImportFailed(
             f"{where}: {what} must be a non-empty string or number, not {type_name(value)}"
         )
-    if len(value) > SOURCE_ID_MAX_LENGTH:
-        raise ImportFailed(f"{where}: {what} is longer than {SOURCE_ID_MAX_LENGTH} characters")
+    if len(value) > limits.SOURCE_ID_MAX_LENGTH:
+        raise ImportFailed(
+            f"{where}: {what} is longer than {limits.SOURCE_ID_MAX_LENGTH} characters"
+        )
     return value
 
 
@@ -141,7 +139,7 @@ def timestamp(value, where: str, what: str) -> datetime | None:
 
 def url(value, where: str, what: str = "url") -> str:
     """An http(s) address or empty: anything else could run script from a link."""
-    value = text(value, where, what, limit=URL_MAX_LENGTH).strip()
+    value = text(value, where, what, limit=limits.URL_MAX_LENGTH).strip()
     if value and not value.lower().startswith(("http://", "https://")):
         raise ImportFailed(f"{where}: {what} {value[:60]!r} is not an http(s) address")
     return value

@@ -23,24 +23,14 @@ from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import CharField, F, FilteredRelation, Q, Subquery, Sum, Value
+from django.db.models import F, FilteredRelation, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
-from threads.models import DELETED_AUTHOR, Comment, ModerationLog, Thread, Vote
-from threads.sorting import (
-    COMMENT_SORT_KEYS,
-    DEFAULT_COMMENT_SORT,
-    controversy,
-    hot_rank,
-    wilson_lower_bound,
-)
-
-MAX_DISPLAY_DEPTH = 8
-PAGE_BUDGET = 500  # comments per page or "load more" batch
-MAX_BATCH_SIBLINGS = 200  # top-level comments (or replies of one parent) per batch
+from threads import limits
+from threads.models import DELETED_AUTHOR, Comment, Thread
+from threads.sorting import DEFAULT_COMMENT_SORT, comment_sort
 
 ROW_FIELDS = (
     "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id",
@@ -126,17 +116,6 @@ ROOT_NUMBERS = {
 ROOT_CANDIDATE_FIELDS = (
     "root_id", "tree_id", "root_lft", "root_rght", "upvotes", "downvotes", "score",
 )  # fmt: skip
-# Sorts the database does from the index; ties fall back to tree order, as Python's
-# stable sort does in ``sort_rows`` (top-level comments are each alone in their tree).
-SQL_SORTS = {"new": ("-created_at",), "old": ("created_at",)}
-
-
-# The same orders as COMMENT_SORT_KEYS, on candidate tuples.
-CANDIDATE_SORT_KEYS = {
-    "best": lambda r: wilson_lower_bound(r[4], r[5]),
-    "top": itemgetter(6),
-    "controversial": lambda r: controversy(r[4], r[5]),
-}
 
 
 @dataclass
@@ -187,7 +166,8 @@ def sort_rows(
 
     ``tails`` maps a parent id to the "load more" links that go after its replies.
     """
-    key, descending = COMMENT_SORT_KEYS.get(sort, COMMENT_SORT_KEYS[DEFAULT_COMMENT_SORT])
+    order = comment_sort(sort)
+    key, descending = order.row_key(), order.descending
     ids = {row.id for row in rows}
     kids: dict[int | None, list[CommentRow]] = {}
     for row in rows:
@@ -207,13 +187,14 @@ def sort_rows(
     return ordered
 
 
-def layout(rows: list[CommentRow], *, max_depth: int = MAX_DISPLAY_DEPTH) -> CommentTree:
+def layout(rows: list[CommentRow], *, max_depth: int | None = None) -> CommentTree:
     """Mark how many open comments end before each row; cut the tree at ``max_depth``.
 
     The template is a flat loop, so it must know before each comment how many enclosing
     comments end there. Replies at ``max_depth`` become one "continue this thread" row per
     parent, linking to the parent's own page.
     """
+    max_depth = limits.MAX_DISPLAY_DEPTH if max_depth is None else max_depth
     shown: list[CommentRow] = []
     previous = None
     for row in rows:
@@ -234,11 +215,6 @@ def layout(rows: list[CommentRow], *, max_depth: int = MAX_DISPLAY_DEPTH) -> Com
 def _open_after(row: CommentRow) -> int:
     """Comments still open after ``row``: its ancestors, and itself unless it is a link."""
     return row.depth + (0 if row.hidden else 1)
-
-
-def thread_comment_tree(thread: Thread, *, viewer=None, sort: str = DEFAULT_COMMENT_SORT):
-    """The first page of a thread: its best-sorted top-level comments, up to the budget."""
-    return comment_batch(thread, viewer=viewer, sort=sort)
 
 
 def comment_batch(
@@ -267,7 +243,7 @@ def comment_batch(
             lft__gt=max(after, parent.lft),
             lft__lt=parent.rght,
         )
-    budget = budget or PAGE_BUDGET
+    budget = budget or limits.PAGE_BUDGET
     level = 0 if parent is None else parent.level + 1
     sorted_candidates = _sorted_candidates(candidates, sort, roots=parent is None)
     more = _MoreLinks(thread, sort, depth)
@@ -281,15 +257,18 @@ def comment_batch(
 
 def _sorted_candidates(queryset, sort: str, *, roots: bool) -> list[tuple]:
     """Candidate roots (``CANDIDATE_FIELDS`` tuples) in page order; the database sorts by
-    date, Python by votes. Plain tuples: a big thread has tens of thousands of them."""
+    date, Python by votes. Plain tuples: a big thread has tens of thousands of them.
+    Ties keep tree order, as ``sort_rows`` does (top-level comments are each alone in
+    their tree)."""
     fields = ROOT_CANDIDATE_FIELDS if roots else CANDIDATE_FIELDS
     tree_order = ("tree_id",) if roots else ("tree_id", "lft")
-    if sort in SQL_SORTS:
-        order = SQL_SORTS[sort] + tree_order
-        return _fetch(queryset.order_by(*order).values_list(*fields))
+    order = comment_sort(sort)
+    sql_order = order.sql_order()
+    if sql_order is not None:
+        return _fetch(queryset.order_by(*sql_order, *tree_order).values_list(*fields))
     rows = _fetch(queryset.order_by(*tree_order).values_list(*fields))
-    rows.sort(key=CANDIDATE_SORT_KEYS.get(sort, CANDIDATE_SORT_KEYS[DEFAULT_COMMENT_SORT]),
-              reverse=True)  # fmt: skip
+    by_votes = order.by_votes
+    rows.sort(key=lambda c: by_votes(c[4], c[5], c[6]), reverse=order.descending)
     return rows
 
 
@@ -325,7 +304,7 @@ def _forest(
     the rest."""
     picked: list[Candidate] = []
     total = 0
-    for row in candidates[offset : offset + MAX_BATCH_SIBLINGS]:
+    for row in candidates[offset : offset + limits.MAX_BATCH_SIBLINGS]:
         if total >= budget:
             break
         picked.append(Candidate(*row, level))
@@ -343,7 +322,7 @@ def _forest(
             )
         )  # fmt: skip
     ordered = sort_rows(rows, sort, root_parent_id=parent_id, tails=tails)
-    tree = layout(ordered, max_depth=max(1, MAX_DISPLAY_DEPTH - depth))
+    tree = layout(ordered, max_depth=max(1, limits.MAX_DISPLAY_DEPTH - depth))
     tree.sort = sort
     return tree
 
@@ -398,20 +377,6 @@ def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:
     return tails
 
 
-def thread_vote(thread: Thread, viewer) -> int:
-    if viewer is None or not viewer.is_authenticated:
-        return 0
-    return (
-        Vote.objects.filter(user=viewer, thread=thread).values_list("value", flat=True).first() or 0
-    )
-
-
-def user_karma(user) -> int:
-    threads = Thread.objects.filter(author=user).aggregate(total=Sum("score"))["total"] or 0
-    comments = Comment.objects.filter(author=user).aggregate(total=Sum("score"))["total"] or 0
-    return threads + comments
-
-
 def single_comment_tree(comment: Comment) -> CommentTree:
     rows = comment_rows(Comment.objects.filter(pk=comment.pk))
     return layout(sort_rows(rows, DEFAULT_COMMENT_SORT, root_parent_id=comment.parent_id))
@@ -430,89 +395,10 @@ def comment_page(comment: Comment, *, viewer=None, sort: str = DEFAULT_COMMENT_S
         comment.downvotes, comment.score, comment.level,
     )  # fmt: skip
     tree = _forest(
-        comment.thread_id, [root[:7]], comment.level, sort=sort, budget=PAGE_BUDGET, depth=0,
+        comment.thread_id, [root[:7]], comment.level, sort=sort, budget=limits.PAGE_BUDGET, depth=0,
         more=_MoreLinks(comment.thread, sort, 0), parent_id=comment.parent_id, after=0, offset=0,
         viewer=viewer,
     )  # fmt: skip
     tree.total = root.size
     ancestors = list(comment.get_ancestors().select_related("author"))
     return CommentPage(ancestors=ancestors, tree=tree)
-
-
-def thread_ids_by(sort: str, *, now=None):
-    """Thread ids in front-page order, ready for a paginator.
-
-    "hot" ranks in Python over (id, score, created_at): Lemmy's formula needs logarithms
-    and powers that SQLite and PostgreSQL spell differently, and three small columns
-    per thread stay cheap for any forum this size.
-    """
-    threads = Thread.objects.all()
-    if sort == "new":
-        return threads.order_by("-created_at", "-id").values_list("id", flat=True)
-    if sort == "top":
-        return threads.order_by("-score", "-created_at", "-id").values_list("id", flat=True)
-    now = now or timezone.now()
-    rows = threads.values_list("id", "score", "created_at")
-    ranked = sorted(rows, key=lambda r: (hot_rank(r[1], r[2], now), r[2]), reverse=True)
-    return [row[0] for row in ranked]
-
-
-def threads_in_order(ids) -> list[Thread]:
-    ids = list(ids)
-    by_id = Thread.objects.with_author().in_bulk(ids)
-    return [by_id[pk] for pk in ids if pk in by_id]
-
-
-def user_activity(user):
-    """What a person wrote, newest first, as (created_at, kind, id) ready to paginate."""
-    threads = (
-        Thread.objects.filter(author=user)
-        .order_by()
-        .annotate(kind=Value("thread", output_field=CharField()))
-        .values_list("created_at", "kind", "id")
-        .order_by()  # SQLite refuses ORDER BY (the Meta ordering) inside a UNION part
-    )
-    comments = (
-        Comment.objects.filter(author=user)
-        .order_by()
-        .annotate(kind=Value("comment", output_field=CharField()))
-        .values_list("created_at", "kind", "id")
-        .order_by()
-    )
-    return ActivityList(threads, comments)
-
-
-class ActivityList:
-    """Pages of a user's activity, each page's objects fetched in two queries."""
-
-    def __init__(self, threads, comments):
-        self.parts = (threads, comments)
-        # The parts lose their default orderings: SQLite refuses ORDER BY inside a UNION.
-        self.keys = threads.order_by().union(comments.order_by(), all=True).order_by("-created_at")
-
-    def count(self):
-        # Counted apart: SQLite refuses COUNT over an ordered UNION.
-        return sum(part.count() for part in self.parts)
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        keys = list(self.keys[index])
-        threads = Thread.objects.in_bulk([pk for _, kind, pk in keys if kind == "thread"])
-        comments = Comment.objects.select_related("thread").in_bulk(
-            [pk for _, kind, pk in keys if kind == "comment"]
-        )
-        items = []
-        for _, kind, pk in keys:
-            obj = threads.get(pk) if kind == "thread" else comments.get(pk)
-            if obj is not None:
-                items.append((kind, obj))
-        return items
-
-
-def moderation_log_entries():
-    """The log newest first, with everything a row links to fetched in the same query."""
-    return ModerationLog.objects.select_related(
-        "moderator", "thread", "comment__thread", "user"
-    ).order_by("-created_at", "-id")

@@ -1,0 +1,31 @@
+"""Read side: everything a page needs, assembled in a constant number of queries.
+
+- ``comment_tree``: a thread's comments within the page budget, sorted, with the
+  viewer's votes and "load more" links
+- ``front_page``: threads in hot, new or top order
+- ``users``: a member's activity, karma and ban
+- ``moderation``: the public log
+"""
+
+from threads.selectors.comment_tree import (
+    CommentPage,
+    CommentRow,
+    CommentTree,
+    MoreLink,
+    comment_batch,
+    comment_page,
+    comment_rows,
+    layout,
+    single_comment_tree,
+    sort_rows,
+)
+from threads.selectors.front_page import THREAD_SORTS, thread_ids_by, thread_vote, threads_in_order
+from threads.selectors.moderation import moderation_log_entries
+from threads.selectors.users import active_ban, user_activity, user_karma
+
+__all__ = [
+    "THREAD_SORTS", "CommentPage", "CommentRow", "CommentTree", "MoreLink", "active_ban",
+    "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
+    "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
+    "user_activity", "user_karma",
+]  # fmt: skip

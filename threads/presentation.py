@@ -13,6 +13,7 @@ time: seconds, at most three fractional digits (HTML allows no more), and ``Z``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.utils.http import RFC3986_SUBDELIMS
@@ -72,6 +73,7 @@ def points(score: int) -> str:
     return f"{score} point{'' if score in (1, -1) else 's'}"
 
 
+@lru_cache(maxsize=4096)  # a page repeats its authors' names; quoting costs a microsecond
 def path_segment(text: str) -> str:
     """``text`` as one percent-encoded URL path segment, exactly as ``reverse()`` writes it
     (``zoë.b+x`` is ``zo%C3%AB.b+x``); "/" is encoded too, so it stays one segment."""

@@ -84,3 +84,48 @@ def test_postgres_sessions_price_random_reads_as_memory_does(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+SETTINGS_PROBE = """
+from django.conf import settings
+print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,
+      settings.SECURE_HSTS_SECONDS, settings.SECURE_PROXY_SSL_HEADER[0])
+print(settings.STATIC_ROOT)
+print(settings.CSRF_TRUSTED_ORIGINS)
+"""
+
+
+def production_settings(**env) -> list[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {**base, "DJANGO_SETTINGS_MODULE": "forum.settings", "DJANGO_DEBUG": "0",
+           "DJANGO_SECRET_KEY": "x" * 50, **env}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", SETTINGS_PROBE], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_production_redirects_to_https_with_secure_cookies_behind_the_proxy():
+    lines = production_settings()
+    assert lines == [
+        "True True True 31536000 HTTP_X_FORWARDED_PROTO",
+        str(ROOT / "staticfiles"),
+        "[]",
+    ]
+
+
+def test_production_without_a_tls_proxy_turns_redirect_hsts_and_secure_cookies_off():
+    """README's way to try production mode on plain http://127.0.0.1."""
+    lines = production_settings(
+        DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0", DJANGO_HSTS_SECONDS="0"
+    )
+    assert lines[0] == "False False False 0 HTTP_X_FORWARDED_PROTO"
+
+
+def test_static_root_and_trusted_origins_come_from_the_environment(tmp_path):
+    lines = production_settings(
+        DJANGO_STATIC_ROOT=str(tmp_path),
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://forum.example, https://www.forum.example",
+    )
+    assert lines[1:] == [str(tmp_path), "['https://forum.example', 'https://www.forum.example']"]

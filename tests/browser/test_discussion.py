@@ -64,7 +64,7 @@ def test_reply_vote_collapse_delete_in_place(page, live_server, seed_thread, art
     assert Comment.objects.get(body="And a nested one").parent_id == reply.pk
 
     # Vote up on someone else's comment: the score changes; the same arrow takes it back.
-    score = page.locator(f"#c{target.pk} > details > summary .score")
+    score = page.locator(f"#c{target.pk} > .meta .score")
     assert score.inner_text() == "0 points"
     page.click(f"#c{target.pk} > details > footer .vote button.up")
     expect(score).to_have_text("1 point")
@@ -129,6 +129,6 @@ def test_works_without_javascript(browser, live_server, seed_thread):
         assert "posted without script" in page.locator(f"#c{first.pk}").inner_text()
         page.click(f"#c{first.pk} > details > footer .vote button.up")
         page.wait_for_load_state()
-        assert page.locator(f"#c{first.pk} > details > summary .score").inner_text() == "1 point"
+        assert page.locator(f"#c{first.pk} > .meta .score").inner_text() == "1 point"
     finally:
         context.close()

@@ -24,6 +24,13 @@ from threads import limits, tree
 DELETED_AUTHOR = "[deleted]"
 
 
+class Distinguished(models.TextChoices):
+    """How a source marked an author's official voice; the label is the badge shown."""
+
+    MODERATOR = "moderator", "mod"
+    ADMIN = "admin", "admin"
+
+
 class Contribution(models.Model):
     """What threads and comments share: who wrote it, its rendered text, its votes."""
 
@@ -42,6 +49,15 @@ class Contribution(models.Model):
     score = models.IntegerField(default=0)
     upvotes = models.PositiveIntegerField(default=0)
     downvotes = models.PositiveIntegerField(default=0)
+    distinguished = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=Distinguished.choices,
+        help_text="Imported: its source marked it as said by a moderator or an admin.",
+    )
+    is_stickied = models.BooleanField(
+        default=False, help_text="Imported: pinned at its source (shown as a badge)."
+    )
 
     class Meta:
         abstract = True
@@ -75,6 +91,11 @@ class Thread(Contribution):
         max_length=255,
         blank=True,
         help_text="Import key: the same source imported again updates this thread.",
+    )
+    missing_count = models.PositiveIntegerField(
+        default=0,
+        help_text="Comments the source had that the imported file left out (its 'more' "
+        "placeholders), as of the latest import: the page says the thread is partial.",
     )
 
     objects = ThreadQuerySet.as_manager()
@@ -148,6 +169,14 @@ class Comment(Contribution, MPTTModel):
     body = models.TextField(help_text="The text as written (Markdown).")
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    edited_time_unknown = models.BooleanField(
+        default=False,
+        help_text="Edited at its source at a time the source did not give (edited_at stays "
+        "empty); a known time in edited_at wins.",
+    )
+    is_score_hidden = models.BooleanField(
+        default=False, help_text="Imported: its source hides the score for now; none is shown."
+    )
     is_deleted = models.BooleanField(default=False, help_text="Deleted by its author.")
     is_removed = models.BooleanField(default=False, help_text="Removed by a moderator.")
     source_id = models.CharField(

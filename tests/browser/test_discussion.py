@@ -88,7 +88,7 @@ def test_reply_vote_collapse_delete_in_place(page, live_server, seed_thread, art
 
     # Delete the middle reply: "[deleted]" shows, its reply stays.
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click(f"#c{reply.pk} > details > footer form.delete button")
+    page.click(f"#c{reply.pk} > details > footer a.delete-link")
     page.wait_for_function(
         f"document.querySelector('#c{reply.pk} > details > .body').textContent === '[deleted]'"
     )

@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from threads import limits, services
+from threads import limits, presentation, services
 from threads.models import (
     Ban,
     Comment,
@@ -202,8 +202,13 @@ class ThreadFilter(admin.SimpleListFilter):
         return queryset
 
 
+def moderator_text(comment) -> str:
+    """What moderators read of a comment: its text, removed or not; deleted ones are gone."""
+    return presentation.comment_body_text(comment, moderator_view=True)
+
+
 def describe_comment(comment) -> str:
-    snippet = Truncator(comment.body or "[deleted]").chars(80)
+    snippet = Truncator(moderator_text(comment)).chars(80)
     return f"#{comment.pk} by {comment.shown_author} on “{comment.thread}”: {snippet}"
 
 
@@ -277,7 +282,7 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
 
     @admin.display(description="comment")
     def indented_text(self, comment):
-        snippet = Truncator(comment.body or "[deleted]").chars(80)
+        snippet = Truncator(moderator_text(comment)).chars(80)
         return format_html(
             '<span style="padding-left:{}em">{}</span>',
             comment.level * INDENT_EM_PER_LEVEL,
@@ -328,7 +333,7 @@ class ReportQueueAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmi
 
     @admin.display(description="comment")
     def snippet(self, comment):
-        return Truncator(comment.body or "[deleted]").chars(120)
+        return Truncator(moderator_text(comment)).chars(120)
 
     @admin.display(description="reports", ordering="open_reports")
     def open_reports(self, comment):

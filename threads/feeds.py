@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from threads import limits
+from threads import limits, presentation
 from threads.models import Comment, Thread
 
 
@@ -58,6 +58,10 @@ class ThreadCommentsFeed(ForumFeed):
 
     def item_title(self, item):
         return f"Comment by {item.shown_author}"
+
+    def item_description(self, item):
+        # Feeds are public: a feed reader must never get what a moderator removed.
+        return presentation.comment_body_html(item)
 
     def item_updateddate(self, item):
         return item.edited_at or item.created_at

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -467,3 +469,15 @@ class ModerationLog(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.moderator_id} at {self.created_at:%Y-%m-%d}"
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _refuse_deleting_a_voter(sender, instance, **kwargs):
+    """Deleting an account row takes its vote rows along but not the scores they moved:
+    ``services.account_remove`` withdraws the votes first, so only it gets past here."""
+    if Vote.objects.filter(user_id=instance.pk).exists():
+        raise tree.TreeGuardError(
+            "This account has votes; remove it with services.account_remove, which takes "
+            "them back from the scores first."
+        )
+

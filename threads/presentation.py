@@ -78,3 +78,46 @@ def path_segment(text: str) -> str:
     """``text`` as one percent-encoded URL path segment, exactly as ``reverse()`` writes it
     (``zoë.b+x`` is ``zo%C3%AB.b+x``); "/" is encoded too, so it stays one segment."""
     return quote(text, safe=_SEGMENT_SAFE)
+
+
+# What a viewer sees of a comment: the one rule every page, feed and script answer uses.
+# A comment deleted by its author shows "[deleted]" (its text is gone from the database);
+# one removed by a moderator shows "[removed by moderator]" to everyone, and moderators
+# see the stored text under the placeholder, so they can judge and restore it.
+
+REMOVED_PLACEHOLDER = "[removed by moderator]"
+DELETED_PLACEHOLDER = "[deleted]"
+REMOVED_HTML = f'<p class="gone-text">{REMOVED_PLACEHOLDER}</p>'
+DELETED_HTML = f'<p class="gone-text">{DELETED_PLACEHOLDER}</p>'
+
+
+def sees_removed_text(viewer) -> bool:
+    """Moderators (staff who may change comments) read what was removed; nobody else."""
+    return bool(
+        viewer is not None
+        and getattr(viewer, "is_authenticated", False)
+        and viewer.is_staff
+        and viewer.has_perm("threads.change_comment")
+    )
+
+
+def comment_body_html(comment, *, moderator_view: bool = False) -> str:
+    """The body a viewer sees, as safe HTML: the stored (sanitized) text, or the
+    placeholder. ``comment`` is a ``Comment`` or a page row; both carry ``is_removed``,
+    ``is_deleted`` and ``body_html``."""
+    if comment.is_removed:
+        if moderator_view and comment.body_html:
+            return f'{REMOVED_HTML}<div class="removed-text">{comment.body_html}</div>'
+        return REMOVED_HTML
+    if comment.is_deleted:
+        return DELETED_HTML
+    return comment.body_html
+
+
+def comment_body_text(comment, *, moderator_view: bool = False) -> str:
+    """The same rule for plain text (admin lists, snippets): the Markdown or the placeholder."""
+    if comment.is_removed and not (moderator_view and comment.body):
+        return REMOVED_PLACEHOLDER
+    if comment.is_deleted and not comment.body:
+        return DELETED_PLACEHOLDER
+    return comment.body

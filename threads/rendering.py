@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from threads import limits
+from threads import limits, presentation
 from threads.presentation import path_segment, points, stamp, time_element
 
 CLOSE_COMMENT = "</div></details></article>"
@@ -40,6 +40,7 @@ def render_comment_tree(
 ) -> SafeString:
     page = _TreePage(
         viewer_id=viewer.pk if viewer is not None and viewer.is_authenticated else None,
+        moderator_view=presentation.sees_removed_text(viewer),
         csrf_token=csrf_token,
         locked=locked,
         reply_to=reply_to,
@@ -63,8 +64,9 @@ class _TreePage:
     """What every comment of one page shares, worked out once: the viewer, URL patterns,
     the clock; its methods each render one kind of row."""
 
-    def __init__(self, *, viewer_id, csrf_token, locked, reply_to, page_url):
+    def __init__(self, *, viewer_id, moderator_view, csrf_token, locked, reply_to, page_url):
         self.viewer_id = viewer_id
+        self.moderator_view = moderator_view
         self.csrf_input = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
         )
@@ -133,13 +135,8 @@ class _TreePage:
             f'<span class="hidden-count">{hidden}</span></summary>'
         )
 
-    @staticmethod
-    def _body(c) -> str:
-        if c.is_removed:
-            return '<p class="gone-text">[removed by moderator]</p>'
-        if c.is_deleted:
-            return '<p class="gone-text">[deleted]</p>'
-        return c.body_html  # sanitized when saved
+    def _body(self, c) -> str:
+        return presentation.comment_body_html(c, moderator_view=self.moderator_view)
 
     def _actions(self, c, mine: bool) -> str:
         parts = []

@@ -394,6 +394,9 @@ def comment_report(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("thread", "author"), pk=pk)
     services.ensure_can_write(request.user)  # a banned reader learns why before typing
     back = f"{comment.thread.get_absolute_url()}#c{comment.pk}"
+    if comment.is_gone:  # nothing left to report; the page must not show removed text
+        context = {"comment": comment, "back": back, "gone": services.REPORT_GONE_COMMENT}
+        return render(request, "threads/comment_report.html", context, status=404)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

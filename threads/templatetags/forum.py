@@ -41,3 +41,12 @@ def time_ago(moment: datetime | None) -> SafeString | str:
     if not moment:
         return ""
     return mark_safe(presentation.time_element(moment, timezone.now()))
+
+
+@register.simple_tag(takes_context=True)
+def comment_body(context, comment) -> SafeString:
+    """The comment's body as this page's viewer may see it (``presentation.comment_body_html``):
+    text, or a placeholder when deleted or removed; moderators also see removed text."""
+    viewer = context.get("user")
+    moderator_view = presentation.sees_removed_text(viewer)
+    return mark_safe(presentation.comment_body_html(comment, moderator_view=moderator_view))

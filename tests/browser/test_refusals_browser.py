@@ -180,3 +180,29 @@ def test_hidden_count_is_the_server_s_through_collapse_and_expand(page, live_ser
         toggle.click()
         expect(count).to_be_hidden()
     assert count.text_content() == "(11 replies hidden)"
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_reply_written_before_logging_in_comes_back(browser, live_server, javascript):
+    make_user("alice")
+    thread = make_thread(title="Drafts")
+    target = make_comment(thread, author=make_user("bob"), body="reply to me")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{thread.get_absolute_url()}?reply={target.pk}")
+        page.fill(f"#c{target.pk} form.reply-form textarea", "Written while logged out")
+        page.click(f"#c{target.pk} form.reply-form button[type=submit]")
+        page.wait_for_url("**/accounts/login/**")
+        assert "What you wrote is kept" in page.locator("main").inner_text()
+        page.fill("#id_username", "alice")
+        page.fill("#id_password", "pw-for-tests-1")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"**/c/{target.pk}/reply/")
+        assert page.locator("textarea[name=body]").input_value() == "Written while logged out"
+        page.click("main form button[type=submit]")
+        page.wait_for_url("**#c*")
+        reply = Comment.objects.get(body="Written while logged out")
+        assert reply.parent_id == target.pk
+    finally:
+        context.close()

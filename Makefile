@@ -110,12 +110,14 @@ test: lint check-deploy
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
 
-# Synthetic threads of 100 to 100,000 comments in the configured database, removed after.
+# Synthetic threads of 100 to 100,000 comments in the configured database, removed after;
+# it refuses a database holding threads or users it did not make (make bench ARGS=--force).
 bench: $(VENV)/.installed-test
 	$(MANAGE) migrate --no-input
 	$(MANAGE) benchmark $(ARGS)
 
-# gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users.
+# gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users;
+# the same refusal and --force as bench, and it removes what it seeded.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
 

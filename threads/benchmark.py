@@ -11,23 +11,26 @@ the "import s" column), then measures, each as a median:
   what a page without a budget would at least cost;
 - a reply into the middle of the thread's biggest subtree, and a vote.
 
-It writes into the configured database and deletes what it wrote at the end (the
-threads it imports are marked with a ``benchmark:`` source and removed even on failure).
+It writes into the configured database, so it refuses one that holds threads or users
+it did not make unless forced (``refusal``), and at the end, also after a failure, it
+deletes exactly what it made: the threads it imported (whole, with their comments and
+votes) and its viewer account, by primary key (``Made``, ``cleanup``).
 """
 
 from __future__ import annotations
 
 import html
 import resource
+import secrets
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -41,6 +44,36 @@ FULL_SIZES = (100, 1_000, 10_000, 100_000)
 QUICK_SIZES = (20, 300)
 SOURCE_PREFIX = "benchmark:"
 DEFAULT_REPEAT = 15  # timed runs per figure: enough for a steady median on a noisy machine
+
+NOT_EMPTY = (
+    "The database {database} holds {rows} that {tool} did not make, and it writes into "
+    "the database it measures: point DATABASE_URL at an empty database, or pass {force} "
+    "to run beside them (it removes only what it made)."
+)
+
+
+@dataclass
+class Made:
+    """Primary keys of what a run created: all that ``cleanup`` may delete."""
+
+    thread_ids: list[int] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)
+
+
+def refusal(*, tool: str, force: str) -> str | None:
+    """Why ``tool`` must not write into this database (it holds threads or users it did
+    not make, which a run would mix with its figures or a mistake could harm), or None."""
+    threads = Thread.objects.count()
+    users = get_user_model().objects.count()
+    if not threads and not users:
+        return None
+    rows = " and ".join(
+        f"{count:,} {noun}{'' if count == 1 else 's'}"
+        for count, noun in ((threads, "thread"), (users, "user"))
+        if count
+    )
+    database = connection.settings_dict["NAME"]
+    return NOT_EMPTY.format(database=database, rows=rows, tool=tool, force=force)
 
 
 @dataclass
@@ -102,37 +135,34 @@ def run(sizes=FULL_SIZES, *, repeat: int = DEFAULT_REPEAT, progress=None) -> lis
     every SQL statement (on SQLite with one more query each, to quote its parameters)
     and templates keep debugging information.
     """
-    viewer = _user("benchmark-viewer")
+    made = Made()
+    run_key = secrets.token_hex(4)  # names no earlier run or other data can share
     results = []
     try:
+        viewer = get_user_model().objects.create_user(username=f"benchmark-{run_key}-viewer")
+        made.user_ids.append(viewer.pk)
         with override_settings(DEBUG=False):
             for size in sizes:
                 if progress:
                     progress(f"{size:,} comments…")
-                results.append(_measure(size, viewer, repeat))
+                results.append(_measure(size, viewer, repeat, made, f"{run_key}:{size}"))
     finally:
-        cleanup()
-        cleanup_users()
+        cleanup(made)
         settle_after_bulk_load(Comment, Vote)  # the next run starts without this one's dead rows
     return results
 
 
-def _user(username: str):
-    user, _ = get_user_model().objects.get_or_create(username=username)
-    return user
-
-
-def cleanup_users() -> None:
-    get_user_model().objects.filter(username__startswith="benchmark-").delete()
-
-
-def _measure(size: int, viewer, repeat: int) -> Result:
+def _measure(size: int, viewer, repeat: int, made: Made, key: str) -> Result:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"synthetic-{size}.json"
-        write_synthetic_thread(path, comments=size, source=f"{SOURCE_PREFIX}{size}")
+        write_synthetic_thread(path, comments=size, source=f"{SOURCE_PREFIX}{key}")
         began = time.perf_counter()
-        thread = services.thread_import(parsed=parse_file(path)).thread
+        imported = services.thread_import(parsed=parse_file(path))
         import_s = time.perf_counter() - began
+    if not imported.thread_created:
+        raise AssertionError(f"{imported.thread.source} was already there: not ours to time")
+    thread = imported.thread
+    made.thread_ids.append(thread.pk)
     peak_mb = peak_rss_mb()
     settle_after_bulk_load()
 
@@ -145,7 +175,22 @@ def _measure(size: int, viewer, repeat: int) -> Result:
 
     client = Client(HTTP_HOST=_host())
     client.force_login(viewer)
-    url = thread.get_absolute_url()
+    try:
+        page_ms, queries = _page_ms(client, thread.get_absolute_url(), repeat)
+    finally:
+        client.logout()  # deletes the session row it made
+
+    shown = [row.id for row in selectors.comment_batch(thread).rows if not row.more]
+    floor_ms = median_ms(lambda: floor(Comment.objects.filter(pk__in=shown)), repeat)
+    full_floor_ms = median_ms(lambda: floor(Comment.objects.filter(thread=thread)), repeat)
+
+    reply_ms = _reply_ms(thread, viewer, repeat)
+    return Result(size, import_s, peak_mb, page_ms, len(queries), len(shown), floor_ms,
+                  full_floor_ms, reply_ms, vote_ms)  # fmt: skip
+
+
+def _page_ms(client: Client, url: str, repeat: int) -> tuple[float, list[str]]:
+    """The page's median time, and the SQL of one request."""
     queries: list[str] = []
 
     def count(execute, sql, *args):
@@ -156,15 +201,7 @@ def _measure(size: int, viewer, repeat: int) -> Result:
         response = client.get(url)
     if response.status_code != 200:
         raise AssertionError(f"{url} answered {response.status_code}")
-    page_ms = median_ms(lambda: client.get(url), repeat)
-
-    shown = [row.id for row in selectors.comment_batch(thread).rows if not row.more]
-    floor_ms = median_ms(lambda: floor(Comment.objects.filter(pk__in=shown)), repeat)
-    full_floor_ms = median_ms(lambda: floor(Comment.objects.filter(thread=thread)), repeat)
-
-    reply_ms = _reply_ms(thread, viewer, repeat)
-    return Result(size, import_s, peak_mb, page_ms, len(queries), len(shown), floor_ms,
-                  full_floor_ms, reply_ms, vote_ms)  # fmt: skip
+    return median_ms(lambda: client.get(url), repeat), queries
 
 
 def peak_rss_mb() -> float:
@@ -210,27 +247,48 @@ def _reply_ms(thread: Thread, author, repeat: int) -> float:
     return ms
 
 
-def cleanup() -> None:
-    """Remove every benchmark thread, its comments and votes, in a few statements.
+def cleanup(made: Made) -> None:
+    """Delete what a run made, by primary key: its threads, then its accounts."""
+    delete_threads(made.thread_ids)
+    get_user_model().objects.filter(pk__in=made.user_ids).delete()
 
-    Deleting through the ORM would load every comment to cascade; one DELETE per table
-    does the same for a 100,000-comment thread in a moment.
+
+def delete_threads(ids: list[int]) -> None:
+    """Delete whole threads with their comments, votes and reports, in a few statements.
+
+    Deleting the comments through the ORM would load every one of them to cascade (and
+    ``threads.tree`` refuses it, since deleting single comments would leave the numbers
+    and counters of the rest wrong); with the whole thread going there is nothing left to
+    renumber, and one DELETE per table does it for a 100,000-comment thread in a moment.
     """
-    threads = Thread.objects.filter(source__startswith=SOURCE_PREFIX)
-    ids = list(threads.values_list("pk", flat=True))
     if not ids:
         return
     with transaction.atomic():
-        for relation in Comment._meta.related_objects:  # votes, and whatever else points here
-            if relation.related_model is not Comment and relation.on_delete is not None:
-                lookup = f"{relation.field.name}__thread_id__in"
-                relation.related_model.objects.filter(**{lookup: ids}).delete()
+        for relation in _relations_to(Comment):  # votes, reports, moderation log lines
+            if relation.related_model is Comment:
+                continue
+            rows = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__thread_id__in": ids}
+            )
+            if relation.on_delete is models.SET_NULL:
+                rows.update(**{relation.field.name: None})
+            else:
+                rows.delete()
         Vote.objects.filter(thread_id__in=ids).delete()
         with connection.cursor() as cursor:
             table = connection.ops.quote_name(Comment._meta.db_table)
             marks = ", ".join(["%s"] * len(ids))
             cursor.execute(f"DELETE FROM {table} WHERE thread_id IN ({marks})", ids)
-        threads.delete()
+        Thread.objects.filter(pk__in=ids).delete()
+
+
+def _relations_to(model):
+    """Every foreign key pointing at ``model``, those without a reverse name included."""
+    return [
+        field
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created and not field.concrete and field.is_relation
+    ]
 
 
 def table(results: list[Result]) -> str:

@@ -5,10 +5,16 @@ database) with threads of 10 to 10,000 comments and 20 members, starts gunicorn 
 workers, DEBUG off, whitenoise serving the collected static files) on 127.0.0.1, runs
 locust headless for 30 s with 20 users, prints requests/s, p50/p95/p99 and the error
 count, and stops gunicorn. Exits non-zero when any request failed.
+
+It refuses a database that holds threads or users it did not make unless ``--force`` is
+given, and at the end, also after a failure, deletes exactly what it made, by primary
+key: its threads (whole, with the replies and votes of the run) and its members, whose
+accounts have no password (they are logged in through sessions the seed makes).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -27,7 +33,6 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/forum_loadtest"
 HOST, PORT = "127.0.0.1", int(os.environ.get("LOADTEST_PORT", "8765"))
 SIZES = {10: 3, 100: 3, 1_000: 2, 10_000: 1}  # thread size -> how often it is read
 MEMBERS = 20
-PASSWORD = "load-test-password-1"  # only for trying the accounts by hand
 USERS, DURATION = 20, "30s"
 
 
@@ -53,35 +58,67 @@ def environment() -> dict[str, str]:
     }
 
 
-def seed(plan_path: str) -> None:
-    """Runs inside Django (``python -m tests.load.run seed PLAN``): idempotent."""
+def seed(plan_path: str, force: bool) -> int:
+    """Runs inside Django (``python -m tests.load.run seed PLAN``); writes the plan, with
+    the primary keys of everything it made, for locust and for ``cleanup``."""
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from threads import services
+    from threads import benchmark, services
     from threads.importers.synthetic import synthetic_parsed_thread
     from threads.models import Comment
 
-    users = get_user_model().objects
-    members = {}
-    for i in range(MEMBERS):
-        user = users.filter(username=f"loadtest{i}").first()
-        user = user or users.create_user(username=f"loadtest{i}", password=PASSWORD)
-        members[user.username] = _session_for(user)
-    threads = []
-    for size, weight in SIZES.items():
-        parsed = synthetic_parsed_thread(comments=size, source=f"loadtest:{size}")
-        parsed.title = f"Load test thread of {size:,} comments"
-        thread = services.thread_import(parsed=parsed).thread
-        ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)
-        threads.append({
-            "url": thread.get_absolute_url(), "size": size, "weight": weight,
-            "comments": list(ids.order_by("?").values_list("pk", flat=True)[:200]),
-        })  # fmt: skip
-    plan = {"members": members, "threads": threads}
+    refusal = benchmark.refusal(tool="the load test", force="--force (make loadtest ARGS=--force)")
+    if refusal and not force:
+        sys.stderr.write(refusal + "\n")
+        return 2
+    run_key = secrets.token_hex(4)  # names no earlier run or other data can share
+    plan = {"members": {}, "threads": [], "made": {"threads": [], "users": [], "sessions": []}}
+    try:
+        for i in range(MEMBERS):
+            user = get_user_model().objects.create_user(username=f"loadtest-{run_key}-{i}")
+            plan["made"]["users"].append(user.pk)
+            plan["members"][user.username] = _session_for(user)
+            plan["made"]["sessions"].append(plan["members"][user.username])
+        for size, weight in SIZES.items():
+            parsed = synthetic_parsed_thread(comments=size, source=f"loadtest:{run_key}:{size}")
+            parsed.title = f"Load test thread of {size:,} comments"
+            thread = services.thread_import(parsed=parsed).thread
+            plan["made"]["threads"].append(thread.pk)
+            ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)
+            plan["threads"].append({
+                "url": thread.get_absolute_url(), "size": size, "weight": weight,
+                "comments": list(ids.order_by("?").values_list("pk", flat=True)[:200]),
+            })  # fmt: skip
+    except BaseException:
+        _remove(plan["made"])
+        raise
     Path(plan_path).write_text(json.dumps(plan), encoding="utf-8")
+    return 0
+
+
+def cleanup(plan_path: str) -> int:
+    """Runs inside Django (``python -m tests.load.run cleanup PLAN``)."""
+    import django
+
+    django.setup()
+    _remove(json.loads(Path(plan_path).read_text(encoding="utf-8"))["made"])
+    return 0
+
+
+def _remove(made: dict) -> None:
+    """Delete the threads, sessions and members a run made, by primary key (the members
+    only log in through the seed's sessions, so the run makes no others)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    from threads import benchmark
+
+    benchmark.delete_threads(made["threads"])
+    Session.objects.filter(session_key__in=made["sessions"]).delete()
+    get_user_model().objects.filter(pk__in=made["users"]).delete()
 
 
 def _session_for(user) -> str:
@@ -138,36 +175,61 @@ def report(stats_csv: Path) -> int:
     return 1 if errors else 0
 
 
-def main() -> int:
+def in_django(env, step: str, plan: Path, *args) -> int:
+    """Run ``seed`` or ``cleanup`` in a process with the load test's settings."""
+    command = [str(BIN / "python"), "-m", "tests.load.run", step, str(plan), *args]
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="make loadtest: gunicorn under locust.")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="Run in a database that holds other threads or users (they are left alone).",
+    )
+    force = parser.parse_args(argv).force
     env = environment()
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "collectstatic", "--no-input", "-v0")
     with tempfile.TemporaryDirectory() as tmp:
         plan = Path(tmp) / "plan.json"
-        subprocess.run([str(BIN / "python"), "-m", "tests.load.run", "seed", str(plan)],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "forum.wsgi", "--workers", "2", "--bind", f"{HOST}:{PORT}",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )  # fmt: skip
+        seeded = in_django(env, "seed", plan, *(["--force"] if force else []))
+        if seeded:
+            return seeded
+        env["DJANGO_STATIC_ROOT"] = str(Path(tmp) / "static")  # not the checkout's
         try:
-            wait_until_up(f"http://{HOST}:{PORT}/")
-            subprocess.run(
-                [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
-                 "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", DURATION,
-                 "--host", f"http://{HOST}:{PORT}", "--csv", str(Path(tmp) / "load"),
-                 "--only-summary", "--loglevel", "WARNING"],
-                cwd=ROOT, env={**env, "LOADTEST_PLAN": str(plan)}, check=False,
-            )  # fmt: skip
+            return serve_and_load(env, plan, Path(tmp))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        return report(Path(tmp) / "load_stats.csv")
+            in_django(env, "cleanup", plan)
+
+
+def serve_and_load(env, plan: Path, tmp: Path) -> int:
+    """gunicorn with production settings, locust against it; the report's exit code."""
+    manage(env, "collectstatic", "--no-input", "-v0")
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "forum.wsgi", "--workers", "2", "--bind", f"{HOST}:{PORT}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"http://{HOST}:{PORT}/")
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "tests/load/locustfile.py"), "--headless",
+             "--users", str(USERS), "--spawn-rate", str(USERS), "--run-time", DURATION,
+             "--host", f"http://{HOST}:{PORT}", "--csv", str(tmp / "load"),
+             "--only-summary", "--loglevel", "WARNING"],
+            cwd=ROOT, env={**env, "LOADTEST_PLAN": str(plan)}, check=False,
+        )  # fmt: skip
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return report(tmp / "load_stats.csv")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["seed"]:
-        seed(sys.argv[2])
+        sys.exit(seed(sys.argv[2], force="--force" in sys.argv[3:]))
+    elif sys.argv[1:2] == ["cleanup"]:
+        sys.exit(cleanup(sys.argv[2]))
     else:
-        sys.exit(main())
+        sys.exit(main(sys.argv[1:]))

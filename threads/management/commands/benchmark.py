@@ -1,7 +1,9 @@
 """Time thread pages, replies, votes and imports on synthetic threads of growing size.
 
-Writes synthetic threads into the configured database and removes them at the end; see
-``threads/benchmark.py`` for what each column measures and README.md for how to read it.
+Writes synthetic threads into the configured database and removes them at the end, so
+it refuses a database holding threads or users it did not make unless ``--force`` is
+given; see ``threads/benchmark.py`` for what each column measures and README.md for how
+to read it.
 """
 
 import time
@@ -25,12 +27,20 @@ class Command(BaseCommand):
             default=benchmark.DEFAULT_REPEAT,
             help="Timed runs per figure (median; at least 5).",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run in a database that holds other threads or users (they are left alone).",
+        )
 
-    def handle(self, *args, sizes, quick, repeat, verbosity, **options):
+    def handle(self, *args, sizes, quick, repeat, force, verbosity, **options):
         if repeat < 5:
             raise CommandError("--repeat must be at least 5: the figures are medians.")
         if sizes and min(sizes) < 2:
             raise CommandError("Each size must be at least 2 comments.")
+        refusal = benchmark.refusal(tool="the benchmark", force="--force (make bench ARGS=--force)")
+        if refusal and not force:
+            raise CommandError(refusal)
         sizes = sizes or (benchmark.QUICK_SIZES if quick else benchmark.FULL_SIZES)
         progress = (lambda line: self.stderr.write(line)) if verbosity > 1 else None
         began = time.perf_counter()

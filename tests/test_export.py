@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_comment, make_thread, make_user
 from threads import services
+from threads.exporting import export_data
 from threads.importers import ParsedComment, ParsedThread, check_tree
 from threads.importers.synthetic import synthetic_thread
 from threads.integrity import tree_problems
@@ -62,6 +63,9 @@ def test_export_writes_every_field(a_thread, a_reply, a_comment, another_user):
                 "upvotes": 1,
                 "downvotes": 0,
                 "locked": False,
+                "distinguished": None,
+                "stickied": False,
+                "missing_comments": 0,
                 "comments": [
                     {
                         "id": f"forum:{a_comment.pk}",
@@ -75,6 +79,9 @@ def test_export_writes_every_field(a_thread, a_reply, a_comment, another_user):
                         "downvotes": 0,
                         "deleted": False,
                         "removed": False,
+                        "distinguished": None,
+                        "stickied": False,
+                        "score_hidden": False,
                     },
                     {
                         "id": f"forum:{a_reply.pk}",
@@ -88,6 +95,9 @@ def test_export_writes_every_field(a_thread, a_reply, a_comment, another_user):
                         "downvotes": 0,
                         "deleted": True,
                         "removed": False,
+                        "distinguished": None,
+                        "stickied": False,
+                        "score_hidden": False,
                     },
                 ],
             }

@@ -74,7 +74,7 @@ def test_reddit_thread_keeps_structure_authors_scores_and_state():
     thread = Thread.objects.get()
     assert out == (
         "Imported 'Why did Rome & Carthage fight three wars?' (new thread): 8 comments created, "
-        "0 already present, 2 placeholders skipped.\n"
+        "0 already present, 2 placeholders skipped (43 comments not in the file).\n"
     )
     assert (thread.source, thread.url, thread.body, thread.author_name) == (
         "reddit:1abcde", "", "Asking for a friend <3", "curious_cat",
@@ -127,7 +127,8 @@ def test_newer_reddit_export_adds_new_comments_and_refreshes_the_rest(tmp_path):
     out = run_import(write_json(tmp_path, data))
     assert out == (
         "Imported 'Why did Rome & Carthage fight three wars?' (existing thread): 1 comments "
-        "created, 8 already present, 3 updated, 2 placeholders skipped.\n"
+        "created, 8 already present, 3 updated, 2 placeholders skipped (43 comments not in the "
+        "file).\n"
     )
     thread = Thread.objects.get()
     rows = state(thread)
@@ -309,12 +310,24 @@ def c(id_, parent=None, **fields) -> dict:
 
 LEMMY_POST = {"post_view": {"post": {"id": 1, "name": "T"}}}
 REDDIT_EMPTY = {"kind": "Listing", "data": {"children": []}}
+REDDIT_POST = {
+    "kind": "Listing",
+    "data": {"children": [{"kind": "t3", "data": {"id": "p", "title": "T"}}]},
+}
 BAD_INPUTS = [
     ('{"format": "forum-json",\n "version": 1,\n "threads": [}',
      ":3:14: invalid JSON (Expecting value)"),
-    ("[1, 2, 3]", ": expected the two listings a Reddit thread's .json address returns"),
-    ("[1, 2]", ": the first listing (the post): the listing must be an object, not a number"),
-    ('{"what": 1}', ": JSON object of no known format (keys: what)"),
+    ([REDDIT_EMPTY, REDDIT_EMPTY, REDDIT_EMPTY],
+     ": expected the two listings a Reddit thread's .json address returns"),
+    ([REDDIT_POST, 2], ": the comments: the listing must be an object, not a number"),
+    ([REDDIT_POST, {"kind": "Listing", "data": {"children": [
+        {"kind": "more", "data": {"id": "m", "count": "many"}}]}}],
+     ": 'more' placeholder 'm': count must be a whole number, not a string"),
+    ('{"what": 1}', ": JSON object (keys: what) is in no known format; known formats: transcript"),
+    (forum_doc(c("a", edited="yes")), ": comment 'a': edited 'yes' is not an ISO 8601"),
+    (forum_doc(c("a", distinguished="king")),
+     """: comment 'a': distinguished must be null, "moderator", "admin", not 'king'"""),
+    (forum_doc(missing_comments=-1), ": thread 's:1': missing_comments -1 is outside 0.."),
     (forum_doc(c("a"), c("b", "zz")), ": comment 'b' replies to 'zz', which is not in the file"),
     (forum_doc(c("a", "b"), c("b", "a")), ": comment 'a' is part of a reply cycle"),
     (forum_doc(c("a"), c("a")), ": comment 'a' appears twice"),

@@ -105,20 +105,39 @@ class _TreePage:
             f'<div class="replies">\n'
         )
 
+    # Marks an imported comment brings from its source (models.Distinguished, stickied).
+    _BADGES = {
+        "moderator": ' <span class="badge moderator" title="said as a moderator">mod</span>',
+        "admin": ' <span class="badge admin" title="said as an admin">admin</span>',
+        "pinned": ' <span class="badge pinned" title="pinned at its source">pinned</span>',
+    }
+
     def _meta(self, c) -> str:
         if c.username:
             link = self.user_path % escape(path_segment(c.username))  # as reverse() writes it
             author = f'<a href="{link}">{escape(c.username)}</a>'
         else:
             author = escape(c.author)
-        edited = (
-            f' · <span class="edited" title="edited {stamp(c.edited_at)[1]}">edited</span>'
-            if c.edited_at
-            else ""
+        if c.distinguished:
+            author += self._BADGES.get(c.distinguished, "")
+        if c.is_stickied:
+            author += self._BADGES["pinned"]
+        if c.edited_at:
+            edited = f' · <span class="edited" title="edited {stamp(c.edited_at)[1]}">edited</span>'
+        elif c.edited_time_unknown:  # the source said only that it was edited
+            edited = ' · <span class="edited">edited</span>'
+        else:
+            edited = ""
+        # A score the source hides shows as hidden, not as points (the span stays, so a
+        # vote here can still fill it in).
+        score = (
+            '<span class="score score-hidden">score hidden</span>'
+            if c.is_score_hidden
+            else f'<span class="score">{points(c.score)}</span>'
         )
         return (
             f'<span class="author">{author}</span>\n'
-            f' · <span class="score">{points(c.score)}</span>\n'
+            f" · {score}\n"
             f" · {time_element(c.created_at, self.now)}{edited}"
         )
 

@@ -27,11 +27,15 @@ class ParsedComment:
     author_name: str = ""
     created_at: datetime | None = None
     edited_at: datetime | None = None
+    edited_time_unknown: bool = False  # edited at a time the source does not give
     score: int = 0
     upvotes: int = 0
     downvotes: int = 0
     is_deleted: bool = False
     is_removed: bool = False
+    distinguished: str = ""  # "", or a ``models.Distinguished`` value
+    is_stickied: bool = False
+    is_score_hidden: bool = False
 
 
 @dataclass
@@ -46,9 +50,12 @@ class ParsedThread:
     upvotes: int = 0
     downvotes: int = 0
     is_locked: bool = False
+    distinguished: str = ""
+    is_stickied: bool = False
     comments: list[ParsedComment] = field(default_factory=list)
     repeats: int = 0
-    skipped: int = 0
+    skipped: int = 0  # placeholders in the file ("load more" stubs) ...
+    missing_count: int = 0  # ... and how many comments they stood for
 
 
 def read_text(path) -> str:

@@ -6,6 +6,12 @@ list ``GET /api/v3/comment/list`` returns. A comment's place in the tree is its
 ``counts``, authors from ``creator.name``, state from ``deleted``/``removed``. A
 deleted comment keeps no text. The thread's key is ``lemmy:<post id>@<instance>``
 (the instance read from the post's ``ap_id``), as ids are only unique per instance.
+
+A comment list fetched with a depth limit leaves out deeper replies; each comment's
+``counts.child_count`` (its replies at any depth) says how many, and what the file
+lacks of them is counted into the thread's ``missing_count``. A comment's
+``distinguished`` is a moderator's voice; a post featured in its community or instance
+is pinned.
 """
 
 from __future__ import annotations
@@ -35,10 +41,35 @@ def parse_data(data, *, name: str, title: str | None = None) -> ParsedThread:
         created_at=values.timestamp(post.get("published"), where, "published"),
         **_tallies(view, where),
         is_locked=values.flag(post.get("locked"), where, "locked"),
+        is_stickied=values.flag(post.get("featured_community"), where, "featured_community")
+        or values.flag(post.get("featured_local"), where, "featured_local"),
     )
     items = values.array(root.get("comments", []), name, '"comments"')
-    parsed.comments = [_comment(item, name, number) for number, item in enumerate(items, 1)]
+    told: dict[str, int] = {}  # each comment's child_count, where the file gives one
+    held: dict[str, int] = {}  # replies the file holds under each comment, at any depth
+    for number, item in enumerate(items, 1):
+        comment, child_count, ancestors = _comment(item, name, number)
+        parsed.comments.append(comment)
+        if child_count is not None:
+            told[comment.source_id] = child_count
+        for ancestor in ancestors:
+            held[ancestor] = held.get(ancestor, 0) + 1
+    parsed.missing_count = min(_missing(parsed.comments, told, held), values.INT_MAX)
     return parsed
+
+
+def _missing(comments: list[ParsedComment], told: dict[str, int], held: dict[str, int]) -> int:
+    """Replies the file lacks: under each comment, the replies its ``child_count`` claims
+    less those its present replies account for (each one plus the replies under it: its
+    own ``child_count``, or what the file holds under it when it gives none)."""
+    accounted: dict[str, int] = {}
+    for comment in comments:
+        parent = comment.parent_source_id
+        if parent in told:
+            key = comment.source_id
+            below = told[key] if key in told else held.get(key, 0)
+            accounted[parent] = accounted.get(parent, 0) + 1 + below
+    return sum(max(0, count - accounted.get(key, 0)) for key, count in told.items())
 
 
 def _tallies(view, where: str) -> dict[str, int]:
@@ -51,7 +82,8 @@ def _tallies(view, where: str) -> dict[str, int]:
     }
 
 
-def _comment(view, name: str, number: int) -> ParsedComment:
+def _comment(view, name: str, number: int) -> tuple[ParsedComment, int | None, list[str]]:
+    """The comment, its ``child_count`` when the file gives one, and its ancestors' ids."""
     view = values.obj(view, f"{name}: comments item {number}", "each comment view")
     comment = values.obj(view.get("comment"), f"{name}: comments item {number}", '"comment"')
     source_id = values.source_id(comment.get("id"), f"{name}: comments item {number}")
@@ -66,7 +98,9 @@ def _comment(view, name: str, number: int) -> ParsedComment:
     creator = values.obj(view.get("creator") or {}, where, "creator")
     deleted = values.flag(comment.get("deleted"), where, "deleted")
     body = values.body(comment.get("content"), where, "content")
-    return ParsedComment(
+    counts = values.obj(view.get("counts") or {}, where, "counts")
+    child_count = counts.get("child_count")
+    parsed = ParsedComment(
         source_id=source_id,
         parent_source_id=steps[-2] if len(steps) > 2 else None,
         body="" if deleted else body,
@@ -76,4 +110,10 @@ def _comment(view, name: str, number: int) -> ParsedComment:
         **_tallies(view, where),
         is_deleted=deleted,
         is_removed=values.flag(comment.get("removed"), where, "removed"),
+        distinguished="moderator"
+        if values.flag(comment.get("distinguished"), where, "distinguished")
+        else "",
     )
+    if child_count is not None:
+        child_count = values.count(child_count, where, "counts.child_count")
+    return parsed, child_count, steps[1:-1]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from threads import limits
 from threads.importers import ImportFailed
+from threads.models import Distinguished
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an IntegerField holds on every database
 
@@ -135,6 +136,27 @@ def timestamp(value, where: str, what: str) -> datetime | None:
             f"{where}: {what} {value[:40]!r} is not an ISO 8601 date and time"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def edited(value, where: str, what: str = "edited") -> tuple[datetime | None, bool]:
+    """``(edited_at, edited_time_unknown)``: ``null``/``false`` is not edited, ``true`` is
+    edited at an unknown time (Reddit says only that for old edits), else a time."""
+    if value is None or value is False:
+        return None, False
+    if value is True:
+        return None, True
+    return timestamp(value, where, what), False
+
+
+def distinguished(value, where: str, what: str = "distinguished") -> str:
+    """``null`` or one of ``models.Distinguished`` (``"moderator"``, ``"admin"``)."""
+    if value is None:
+        return ""
+    if value not in Distinguished.values:
+        known = ", ".join(f'"{choice}"' for choice in Distinguished.values)
+        shown = repr(value[:40]) if isinstance(value, str) else type_name(value)
+        raise ImportFailed(f"{where}: {what} must be null, {known}, not {shown}")
+    return value
 
 
 def url(value, where: str, what: str = "url") -> str:

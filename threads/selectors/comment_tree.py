@@ -35,7 +35,8 @@ from threads.sorting import DEFAULT_COMMENT_SORT, comment_sort
 ROW_FIELDS = (
     "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id",
     "author__username", "author_name", "created_at", "edited_at", "is_deleted", "is_removed",
-    "score", "upvotes", "downvotes",
+    "score", "upvotes", "downvotes", "edited_time_unknown", "distinguished", "is_stickied",
+    "is_score_hidden",
 )  # fmt: skip
 
 
@@ -50,8 +51,9 @@ class CommentRow:
     def __init__(self, values):
         (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
          self.author_id, self.username, self.author_name, self.created_at, self.edited_at,
-         self.is_deleted, self.is_removed, self.score, self.upvotes,
-         self.downvotes) = values  # fmt: skip
+         self.is_deleted, self.is_removed, self.score, self.upvotes, self.downvotes,
+         self.edited_time_unknown, self.distinguished, self.is_stickied,
+         self.is_score_hidden) = values  # fmt: skip
         if self.created_at.tzinfo is None:  # SQLite's driver returns UTC times without a zone
             self.created_at = self.created_at.replace(tzinfo=UTC)
             if self.edited_at is not None:

@@ -81,23 +81,33 @@ def thread_import(
 
 _PRESENT_FIELDS = (
     "source_id", "pk", "score", "upvotes", "downvotes", "is_deleted", "is_removed", "body",
-    "edited_at",
+    "edited_at", "edited_time_unknown", "distinguished", "is_stickied", "is_score_hidden",
 )  # fmt: skip
 
 
 def _refresh_thread(thread: Thread, parsed: ParsedThread) -> None:
-    """The source's newer counts plus this forum's own votes; a lock at the source sticks."""
+    """The source's newer counts plus this forum's own votes; a lock at the source sticks.
+
+    Marks that describe the source as it is now (pinned, its voice, how many comments the
+    file left out) take the newest export's values.
+    """
     tally = Vote.objects.filter(thread=thread).tallies("thread_id")
     total, ups, downs = tally.get(thread.pk, (0, 0, 0))
     thread.score = parsed.score + total
     thread.upvotes = parsed.upvotes + ups
     thread.downvotes = parsed.downvotes + downs
     thread.is_locked = thread.is_locked or parsed.is_locked
+    thread.distinguished = parsed.distinguished
+    thread.is_stickied = parsed.is_stickied
+    thread.missing_count = parsed.missing_count
     Thread.objects.filter(pk=thread.pk).update(
         score=thread.score,
         upvotes=thread.upvotes,
         downvotes=thread.downvotes,
         is_locked=thread.is_locked,
+        distinguished=thread.distinguished,
+        is_stickied=thread.is_stickied,
+        missing_count=thread.missing_count,
     )
 
 
@@ -107,15 +117,19 @@ def _refresh_present(thread: Thread, parsed: ParsedThread, stored: list) -> int:
     Scores become the source's count plus this forum's own votes. Deleted and removed
     flags only ever turn on (local moderation is never undone by an import); a comment
     deleted at the source loses its text as ``comment_delete`` would. A changed text is
-    taken as an edit unless the comment is deleted or removed here.
+    taken as an edit unless the comment is deleted or removed here, at the source's edit
+    time (when it gives none: "edited", time unknown if it says so, else now); a comment
+    not yet marked edited takes the source's mark. Pinned, voice and hidden score follow
+    the source.
     """
     by_id = {c.source_id: c for c in parsed.comments}
     tallies = Vote.objects.filter(comment__thread=thread).tallies("comment_id")
     changed: list[Comment] = []
-    for source_id, pk, score, upvotes, downvotes, deleted, removed, body, edited in stored:
+    for source_id, pk, *old in stored:
         source = by_id.get(source_id)
         if source is None:
             continue
+        score, upvotes, downvotes, deleted, removed, body, edited, time_unknown, *_marks = old
         total, ups, downs = tallies.get(pk, (0, 0, 0))
         row = Comment(
             pk=pk,
@@ -126,23 +140,33 @@ def _refresh_present(thread: Thread, parsed: ParsedThread, stored: list) -> int:
             is_removed=removed or source.is_removed,
             body=body,
             edited_at=edited,
+            edited_time_unknown=time_unknown,
+            distinguished=source.distinguished,
+            is_stickied=source.is_stickied,
+            is_score_hidden=source.is_score_hidden,
         )
         if source.is_deleted and not deleted:
             row.body = ""
         elif source.body and source.body != body and not (row.is_deleted or row.is_removed):
             row.body = source.body
-            row.edited_at = source.edited_at or timezone.now()
-        old = (score, upvotes, downvotes, deleted, removed, body, edited)
-        if old != (row.score, row.upvotes, row.downvotes, row.is_deleted, row.is_removed,
-                   row.body, row.edited_at):  # fmt: skip
+            row.edited_at = source.edited_at
+            row.edited_time_unknown = source.edited_time_unknown
+            if not (source.edited_at or source.edited_time_unknown):
+                row.edited_at = timezone.now()
+        elif not (edited or time_unknown):
+            row.edited_at, row.edited_time_unknown = source.edited_at, source.edited_time_unknown
+        if tuple(old) != tuple(getattr(row, name) for name in _REFRESHED_FIELDS[:-1]):
             row.body_html = render_markdown(row.body)
             changed.append(row)
     Comment.objects.bulk_update(changed, _REFRESHED_FIELDS, batch_size=limits.IMPORT_BATCH_SIZE)
     return len(changed)
 
 
+# In the order of ``_PRESENT_FIELDS`` after source_id and pk; body_html last, as it is
+# made from body rather than read.
 _REFRESHED_FIELDS = [
-    "score", "upvotes", "downvotes", "is_deleted", "is_removed", "body", "body_html", "edited_at",
+    "score", "upvotes", "downvotes", "is_deleted", "is_removed", "body", "edited_at",
+    "edited_time_unknown", "distinguished", "is_stickied", "is_score_hidden", "body_html",
 ]  # fmt: skip
 
 
@@ -159,6 +183,9 @@ def _create_imported_thread(parsed: ParsedThread) -> Thread:
         upvotes=parsed.upvotes,
         downvotes=parsed.downvotes,
         is_locked=parsed.is_locked,
+        distinguished=parsed.distinguished,
+        is_stickied=parsed.is_stickied,
+        missing_count=parsed.missing_count,
     )
 
 
@@ -249,8 +276,9 @@ def _number_grafted_trees(parent_pks: list[int], kids: dict, nodes: dict) -> lis
 
 _INSERTED_FIELDS = (
     "thread", "parent", "source_id", "body", "body_html", "author_name", "created_at",
-    "edited_at", "is_deleted", "is_removed", "score", "upvotes", "downvotes", "lft", "rght",
-    "tree_id", "level", "descendant_count",
+    "edited_at", "edited_time_unknown", "is_deleted", "is_removed", "score", "upvotes",
+    "downvotes", "distinguished", "is_stickied", "is_score_hidden", "lft", "rght", "tree_id",
+    "level", "descendant_count",
 )  # fmt: skip
 
 
@@ -290,9 +318,10 @@ def _write_by_depth(thread: Thread, nodes: dict[str, _NewRow], parents: dict, pr
             rows.append(
                 (
                     thread.pk, parent_pk, c.source_id, c.body, node.body_html, c.author_name,
-                    adapt_time(node.created_at), adapt_time(c.edited_at), c.is_deleted,
-                    c.is_removed, c.score, c.upvotes, c.downvotes, node.lft, node.rght,
-                    node.tree_id, node.level, (node.rght - node.lft - 1) // 2,
+                    adapt_time(node.created_at), adapt_time(c.edited_at),
+                    c.edited_time_unknown, c.is_deleted, c.is_removed, c.score, c.upvotes,
+                    c.downvotes, c.distinguished, c.is_stickied, c.is_score_hidden, node.lft,
+                    node.rght, node.tree_id, node.level, (node.rght - node.lft - 1) // 2,
                 )
             )  # fmt: skip
         with connection.cursor() as cursor:

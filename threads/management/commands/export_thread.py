@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from threads.exporting import export_data
 from threads.importers import forum_json
 from threads.models import Thread
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             threads = threads.filter(pk=thread_id)
             if not threads:
                 raise CommandError(f"Thread {thread_id} does not exist.")
-        data = forum_json.export_data(threads)
+        data = export_data(threads)
         text = forum_json.dumps(data)
         if output is None:
             self.stdout.write(text, ending="")

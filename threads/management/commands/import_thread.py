@@ -1,7 +1,8 @@
 """Import discussions from a file: a transcript (.txt) or an export (see README).
 
 Formats: our own forum JSON (``export_thread`` writes it; one file may hold several
-threads), Reddit, Lemmy and Hacker News JSON, detected from the content. Running it
+threads), Reddit, Lemmy and Hacker News JSON, detected from the content; a file in no
+known format is refused. Running it
 again on the same source adds nothing; on a newer export of the same thread it adds
 only the new comments and refreshes scores. Bad input stops with one line naming the
 file and the offending line or item, and nothing is written.
@@ -14,7 +15,7 @@ from django.db import DatabaseError, transaction
 
 from threads import services
 from threads.importers import ImportFailed, parse_threads
-from threads.importers.registry import PARSERS
+from threads.importers.registry import PARSERS, check_format
 
 PROGRESS_MIN_COMMENTS = 5000  # smaller imports finish before a bar is worth drawing
 
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path, help="File to import.")
         parser.add_argument("--title", help="Thread title when the file names none.")
         parser.add_argument(
-            "--format", dest="fmt", choices=sorted(PARSERS), help="Skip format detection."
+            "--format",
+            dest="fmt",
+            metavar="FORMAT",
+            help=f"One of {', '.join(PARSERS)}; skips detection from the content.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be imported; write nothing."
@@ -34,6 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, title, fmt, dry_run, verbosity, **options):
         try:
+            check_format(fmt)  # before the file: the option is at fault, whatever the file
             threads = parse_threads(path, fmt=fmt, title=title)
         except ImportFailed as error:
             raise CommandError(str(error)) from None
@@ -80,5 +85,9 @@ class Command(BaseCommand):
         if result.repeats:
             parts.append(f"{result.repeats} repeated lines merged")
         if result.skipped:
-            parts.append(f"{result.skipped} placeholders skipped")
+            missing = result.thread.missing_count
+            parts.append(
+                f"{result.skipped} placeholders skipped "
+                f"({missing} comment{'s' * (missing != 1)} not in the file)"
+            )
         return ", ".join(parts) + "."

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.factories import make_comment, make_thread, make_user
 from threads import services
 from threads.exporting import export_data
-from threads.importers import ParsedComment, ParsedThread, check_tree
+from threads.importers import ParsedComment, ParsedThread, check_tree, forum_json
 from threads.importers.synthetic import synthetic_thread
 from threads.integrity import tree_problems
 from threads.models import Comment, Thread
@@ -152,6 +152,69 @@ def test_reimporting_an_export_adds_nothing(tmp_path, a_thread, a_reply):
     assert "(existing thread): 0 comments created, 2 already present." in out
 
 
+def marked(id_, parent, **fields) -> dict:
+    """A comment as the exporter writes it, with every key in its order."""
+    return {
+        "id": id_, "parent": parent, "author": "ann", "created": "2024-05-01T12:05:00Z",
+        "edited": None, "body": f"text of {id_}", "score": 1, "upvotes": 1, "downvotes": 0,
+        "deleted": False, "removed": False, "distinguished": None, "stickied": False,
+        "score_hidden": False, **fields,
+    }  # fmt: skip
+
+
+MARKED_THREAD = {
+    "format": "forum-json",
+    "version": 1,
+    "threads": [
+        {
+            "source": "reddit:abc", "title": "Marks", "url": "", "body": "", "author": "op",
+            "created": "2024-05-01T12:00:00Z", "score": 1, "upvotes": 1, "downvotes": 0,
+            "locked": False, "distinguished": "admin", "stickied": True, "missing_comments": 17,
+            "comments": [
+                marked("t1_a", None, edited=True, distinguished="moderator", stickied=True),
+                marked("t1_b", "t1_a", edited="2024-05-01T13:00:00Z", score_hidden=True),
+                marked("t1_c", None, distinguished="admin"),
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
+def test_source_marks_survive_export_and_import_exactly(tmp_path):
+    text = forum_json.dumps(MARKED_THREAD)
+    import_text(tmp_path, text)
+    thread = Thread.objects.get()
+    assert (thread.distinguished, thread.is_stickied, thread.missing_count) == ("admin", True, 17)
+    rows = Comment.objects.order_by("tree_id", "lft").values_list(
+        "source_id", "edited_at", "edited_time_unknown", "distinguished", "is_stickied",
+        "is_score_hidden",
+    )  # fmt: skip
+    assert list(rows) == [
+        ("t1_a", None, True, "moderator", True, False),
+        ("t1_b", datetime(2024, 5, 1, 13, tzinfo=UTC), False, "", False, True),
+        ("t1_c", None, False, "admin", False, False),
+    ]
+    assert export(thread.pk) == text
+    empty_database()
+    import_text(tmp_path, text)
+    assert export(Thread.objects.get().pk) == text
+
+
+def test_edited_false_reads_as_not_edited(tmp_path):
+    doc = json.loads(json.dumps(MARKED_THREAD))
+    doc["threads"][0]["comments"][0]["edited"] = False
+    import_text(tmp_path, json.dumps(doc))
+    assert (
+        json.loads(export(Thread.objects.get().pk))["threads"][0]["comments"][0]["edited"] is None
+    )
+
+
+def test_the_exporter_lives_outside_the_importers(a_thread, a_comment):
+    data = export_data(Thread.objects.filter(pk=a_thread.pk))
+    assert forum_json.dumps(data) == export(a_thread.pk)
+    assert not hasattr(forum_json, "export_data")
+
+
 def test_export_to_file(tmp_path, a_thread, a_comment):
     path = tmp_path / "out.json"
     out = StringIO()
@@ -215,6 +278,10 @@ def trees(draw):
                 downvotes=down,
                 is_deleted=draw(st.booleans()),
                 is_removed=draw(st.booleans()),
+                edited_time_unknown=draw(st.booleans()),
+                distinguished=draw(st.sampled_from(["", "moderator", "admin"])),
+                is_stickied=draw(st.booleans()),
+                is_score_hidden=draw(st.booleans()),
             )
         )
         if parent is not None:
@@ -222,6 +289,8 @@ def trees(draw):
     return ParsedThread(
         source="prop:1", title=draw(TEXT.filter(str.strip)).strip() or "t", comments=comments,
         created_at=draw(TIMES), body=draw(TEXT), is_locked=draw(st.booleans()),
+        distinguished=draw(st.sampled_from(["", "moderator", "admin"])),
+        is_stickied=draw(st.booleans()), missing_count=draw(st.integers(0, 2**31 - 1)),
     )  # fmt: skip
 
 

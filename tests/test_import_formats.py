@@ -1,17 +1,21 @@
 """Reddit, Lemmy, Hacker News and forum JSON imports: fields, trees, updates, bad input."""
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_user
-from threads import markup, services
-from threads.importers import parse_file
+from tests.make_reddit_messy import messy_thread
+from threads import exporting, importers, markup, services
+from threads.importers import lemmy, parse_file
 from threads.importers.hackernews import html_to_markdown
 from threads.integrity import tree_problems
 from threads.models import Comment, Thread, Vote
@@ -468,3 +472,387 @@ def test_votes_on_imported_thread_survive_reimport():
     thread.refresh_from_db()
     assert (thread.score, thread.upvotes, thread.downvotes) == (2, 4, 2)
     assert Vote.objects.count() == 1
+
+
+# What real exports hold: edits without a time, placeholders, voices, pins, hidden scores
+
+
+def page_html(client, thread) -> str:
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def meta_line(html: str, source_id: str) -> str:
+    """The meta line (author, badges, score, time, edited) of one comment on a page."""
+    pk = Comment.objects.get(source_id=source_id).pk
+    found = re.search(rf'<article class="[^"]*" id="c{pk}">\n<div class="meta">(.*?)</div>', html,
+                      re.S)  # fmt: skip
+    assert found, f"comment {source_id} is not on the page"
+    return found.group(1)
+
+
+def partial_note(html: str) -> str | None:
+    found = re.search(r'<p class="notice partial"[^>]*>(.*?)</p>', html)
+    return found and found.group(1)
+
+
+def test_reddit_edited_true_is_edited_at_an_unknown_time(client, tmp_path):
+    data = load(REDDIT)
+    reddit_things(data)["t1_c2"]["edited"] = True  # how Reddit marks edits made long ago
+    run_import(write_json(tmp_path, data))
+    edited = Comment.objects.get(source_id="t1_c2")
+    assert (edited.edited_at, edited.edited_time_unknown) == (None, True)
+    timed = Comment.objects.get(source_id="t1_c1")
+    assert (timed.edited_at.isoformat(), timed.edited_time_unknown) == (
+        "2023-11-14T22:21:40+00:00", False,
+    )  # fmt: skip
+    never = Comment.objects.get(source_id="t1_c3")
+    assert (never.edited_at, never.edited_time_unknown) == (None, False)
+    html = page_html(client, edited.thread)
+    assert meta_line(html, "t1_c2").endswith(' · <span class="edited">edited</span>')
+    assert meta_line(html, "t1_c1").endswith(
+        ' · <span class="edited" title="edited 2023-11-14 22:21:40 UTC">edited</span>'
+    )
+    assert "edited" not in meta_line(html, "t1_c3")
+
+
+def test_a_newer_export_marks_edits_it_reports(tmp_path):
+    run_import(REDDIT)
+    data = load(REDDIT)
+    things = reddit_things(data)
+    things["t1_c3"]["edited"] = True  # same text, now marked edited
+    things["t1_c4"].update(body="Fair, I suppose.", edited=True)  # new text, no time given
+    things["t1_c1"]["edited"] = False  # an edit never un-happens
+    run_import(write_json(tmp_path, data))
+    rows = dict(Comment.objects.values_list("source_id", "edited_time_unknown"))
+    assert (rows["t1_c3"], rows["t1_c4"], rows["t1_c1"]) == (True, True, False)
+    assert Comment.objects.get(source_id="t1_c4").edited_at is None
+    assert Comment.objects.get(source_id="t1_c1").edited_at.timestamp() == 1700000500
+
+
+def test_placeholders_count_the_comments_they_stand_for(client):
+    out = run_import(REDDIT)
+    thread = Thread.objects.get()
+    assert "2 placeholders skipped (43 comments not in the file)." in out
+    assert thread.missing_count == 43  # "more" with count 3, and with count 40
+    assert partial_note(page_html(client, thread)) == "43 comments were not in the imported file."
+
+
+def test_one_missing_comment_is_said_in_the_singular_and_none_says_nothing(client, tmp_path):
+    data = load(REDDIT)
+    comments = data[1]["data"]["children"]
+    comments[-1]["data"].update(count=0, children=[])  # "continue this thread": at least one
+    reddit_things(data)["t1_c4"]["replies"]["data"]["children"].pop()  # the other placeholder
+    out = run_import(write_json(tmp_path, data))
+    thread = Thread.objects.get()
+    assert "1 placeholders skipped (1 comment not in the file)." in out
+    assert partial_note(page_html(client, thread)) == "1 comment was not in the imported file."
+    comments.pop()  # the newest export has no placeholder: the thread is whole
+    run_import(write_json(tmp_path, data))
+    thread.refresh_from_db()
+    assert thread.missing_count == 0
+    html = page_html(client, thread)
+    assert partial_note(html) is None and "not in the imported file" not in html
+
+
+def test_a_newer_export_replaces_the_missing_count(tmp_path):
+    run_import(REDDIT)
+    data = load(REDDIT)
+    data[1]["data"]["children"][-1]["data"]["count"] = 7
+    run_import(write_json(tmp_path, data))
+    assert Thread.objects.get().missing_count == 3 + 7
+
+
+def test_lemmy_child_counts_tell_what_a_depth_limited_file_lacks():
+    data = load(LEMMY)
+    by_id = {view["comment"]["id"]: view for view in data["comments"]}
+    by_id[101]["counts"]["child_count"] = 5  # holds 102, 103, 104 under it: 2 missing
+    by_id[102]["counts"]["child_count"] = 9  # a lower claim that disagrees is covered by 101's
+    by_id[105]["counts"]["child_count"] = 1  # holds 106: complete
+    by_id[107]["counts"]["child_count"] = 4  # holds nothing: 4 missing
+    parsed = lemmy.parse_data(data, name="lemmy.json")
+    assert parsed.missing_count == 6
+    plain = lemmy.parse_data(load(LEMMY), name="lemmy.json")
+    assert plain.missing_count == 0
+
+
+def test_voices_pins_and_hidden_scores_show_on_the_page(client, tmp_path):
+    data = load(REDDIT)
+    post = data[0]["data"]["children"][0]["data"]
+    post.update(distinguished="moderator", stickied=True)
+    things = reddit_things(data)
+    things["t1_c1"].update(distinguished="moderator", stickied=True)
+    things["t1_c2"].update(distinguished="admin", score_hidden=True)
+    things["t1_c3"]["distinguished"] = "special"  # a voice this forum does not show
+    run_import(write_json(tmp_path, data))
+    thread = Thread.objects.get()
+    assert (thread.distinguished, thread.is_stickied) == ("moderator", True)
+    marks = {row[0]: row[1:] for row in Comment.objects.values_list(
+        "source_id", "distinguished", "is_stickied", "is_score_hidden")}  # fmt: skip
+    assert marks["t1_c1"] == ("moderator", True, False)
+    assert marks["t1_c2"] == ("admin", False, True)
+    assert marks["t1_c3"] == ("", False, False)
+    html = page_html(client, thread)
+    head = re.search(r'<p class="meta">by (.*?)</p>', html, re.S).group(1)
+    assert head.startswith(
+        '<span class="author">curious_cat</span>\n <span class="badge moderator">mod</span> '
+        '<span class="badge pinned" title="pinned at its source">pinned</span> · '
+    )
+    mod = meta_line(html, "t1_c1")
+    assert '<span class="badge moderator" title="said as a moderator">mod</span>' in mod
+    assert '<span class="badge pinned" title="pinned at its source">pinned</span>' in mod
+    assert '<span class="score">50 points</span>' in mod
+    admin = meta_line(html, "t1_c2")
+    assert '<span class="badge admin" title="said as an admin">admin</span>' in admin
+    assert '<span class="score score-hidden">score hidden</span>' in admin
+    assert "point" not in admin and "pinned" not in admin
+    assert "badge" not in meta_line(html, "t1_c3")
+
+
+def test_a_newer_export_takes_the_sources_marks(tmp_path):
+    data = load(REDDIT)
+    reddit_things(data)["t1_c1"].update(distinguished="moderator", stickied=True,
+                                        score_hidden=True)  # fmt: skip
+    run_import(write_json(tmp_path, data))
+    run_import(REDDIT)  # unpinned, undistinguished, the score shown again
+    assert Comment.objects.filter(source_id="t1_c1").values_list(
+        "distinguished", "is_stickied", "is_score_hidden"
+    ).get() == ("", False, False)
+
+
+def test_the_page_query_count_holds_with_marks(client, django_assert_num_queries, tmp_path):
+    run_import(REDDIT)
+    thread = Thread.objects.get()
+    client.get(thread.get_absolute_url())  # warm caches (sessions, content types)
+    with CaptureQueriesContext(connection) as plain:
+        page_html(client, thread)
+    Comment.objects.update(distinguished="admin", is_stickied=True, is_score_hidden=True,
+                           edited_time_unknown=True)  # fmt: skip
+    with django_assert_num_queries(len(plain.captured_queries)):
+        html = page_html(client, thread)
+    assert html.count('<span class="badge admin"') == Comment.objects.count()
+
+
+# Detection: every format is recognised by its own marks; anything else is refused
+
+UNKNOWN_INPUTS = {
+    "table.csv": ("id,parent,author,body\n1,,alice,Hello\n2,1,bob,Hi\n", ":1: looks like CSV"),
+    "rows.tsv": ("id\tparent\tbody\n1\t\tHello\n", ":1: looks like CSV"),
+    "feed.xml": ('<?xml version="1.0"?>\n<rss><channel/></rss>\n', ":1: looks like XML or HTML"),
+    "page.html": ("\n<!DOCTYPE html>\n<html><body><p>Hi</p></body></html>\n",
+                  ":2: looks like XML or HTML"),
+    "fragment.html": ("<p>A pasted page</p>\n", ":1: looks like XML or HTML"),
+    "doc.yaml": ("---\ntitle: Tabs\ncomments:\n  - body: Tabs.\n", ":1: looks like YAML"),
+    "bare.yaml": ("title: Tabs or spaces\ncomments:\n  - body: Tabs.\n    replies:\n"
+                  "      - body: Spaces.\n", ":2: looks like YAML"),
+    "string.json": ('"just a string"\n', ": JSON string at the top level is in no known format"),
+    "number.json": ("42\n", ": JSON number at the top level is in no known format"),
+    "null.json": ("null", ": JSON null at the top level is in no known format"),
+    "object.json": ('{"data": {"children": []}}',
+                    ": JSON object (keys: data) is in no known format"),
+    "list.json": ('[{"title": "T"}]',
+                  ": JSON list that does not start with a Reddit Listing is in no known format"),
+    "empty_list.json": ("[]", ": JSON list that does not start with a Reddit Listing"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", UNKNOWN_INPUTS)
+def test_input_in_no_known_format_is_refused_in_one_line(tmp_path, name):
+    run_import(FORUM)
+    before = (list(Thread.objects.values()), list(Comment.objects.values()))
+    text, message = UNKNOWN_INPUTS[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+    assert str(error.value).startswith(f"{path}{message}")
+    assert str(error.value).count("known formats: transcript (plain text lines), forum-json (") == 1
+    for fmt in ("reddit", "lemmy", "hackernews"):
+        assert f", {fmt} (" in str(error.value)
+    assert "\n" not in str(error.value)
+    assert (list(Thread.objects.values()), list(Comment.objects.values())) == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<3 this thread\n  <3 too\n",  # "<" but no tag
+        "Well, yes\n  No, not at all\n",  # commas with spaces are prose, not a CSV header
+        "alice: hi there\nbob: hello\n  alice: you again\n",  # a chat log
+        "Big news\nUpdate:\n  What changed?\n",  # a "key:" line, but the first is no key
+        "-- signed\n",
+        "1984 was a year\n",  # starts like a number, is no JSON
+        '"Quoted," she said.\n',
+    ],
+)
+def test_plain_text_lines_are_a_transcript(tmp_path, text):
+    path = tmp_path / "talk.txt"
+    path.write_text(text, encoding="utf-8")
+    run_import(path)
+    bodies = [line.strip() for line in text.splitlines()]
+    assert list(Comment.objects.order_by("tree_id", "lft").values_list("body", flat=True)) == (
+        bodies
+    )
+
+
+def test_format_transcript_reads_what_detection_refuses(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("id,body\n1,hello\n", encoding="utf-8")
+    run_import(path, "--format", "transcript")
+    assert list(Comment.objects.values_list("body", flat=True)) == ["id,body", "1,hello"]
+
+
+def test_binary_data_is_not_a_transcript(tmp_path):
+    path = tmp_path / "blob.txt"
+    path.write_text("looks like text\nthen\x00\x01 binary\n", encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        run_import(path)
+    assert str(error.value) == (
+        f"{path}:2: control character U+0000; a transcript is plain text (is this a binary file?)"
+    )
+    assert Thread.objects.count() == 0
+
+
+def test_unknown_format_option_is_one_line_naming_the_formats(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path / "does-not-matter.json", "--format", "csv")
+    assert str(error.value).startswith(
+        "--format 'csv' is not a known format; known formats: transcript (plain text lines), "
+        "forum-json ("
+    )
+    assert "\n" not in str(error.value)
+
+
+def test_refusal_exits_1_with_one_line_on_stderr(tmp_path, capsys):
+    path = tmp_path / "page.html"
+    path.write_text("<html><body>Not a thread</body></html>\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        ManagementUtility(["manage.py", "import_thread", str(path), "--skip-checks"]).execute()
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"CommandError: {path}:1: looks like XML or HTML")
+    assert err.count("\n") == 1
+    assert Thread.objects.count() == 0
+
+
+def test_importers_never_touch_the_database():
+    """Parsers turn text into records; the exporter, which reads the database, lives in
+    threads/exporting.py."""
+    package = Path(importers.__file__).parent
+    for module in package.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        for sign in ("django.db", ".objects", "connection", "QuerySet"):
+            assert sign not in source, f"{module.name} uses {sign}"
+    assert "Comment.objects" in Path(exporting.__file__).read_text(encoding="utf-8")
+
+
+# The messiest real-shaped Reddit export (tests/make_reddit_messy.py makes it)
+
+MESSY = DATA / "reddit_messy.json"
+
+
+def export_text(thread) -> str:
+    out = StringIO()
+    call_command("export_thread", str(thread.pk), stdout=out)
+    return out.getvalue()
+
+
+def write_text(tmp_path, text: str, name="export.json") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_messy_fixture_is_what_its_script_makes():
+    assert load(MESSY) == messy_thread()
+
+
+def reddit_census(data) -> dict:
+    """What a Reddit document holds, counted by walking it independently of the importer."""
+    found = {"comments": 0, "placeholders": 0, "missing": 0, "deleted": 0, "removed": 0,
+             "edited_unknown": 0, "edited_at": 0, "mods": 0, "admins": 0, "pinned": 0,
+             "hidden": 0}  # fmt: skip
+    stack = list(data[1]["data"]["children"])
+    while stack:
+        thing = stack.pop()
+        item = thing["data"]
+        if thing["kind"] == "more":
+            found["placeholders"] += 1
+            found["missing"] += max(item["count"], len(item["children"]), 1)
+            continue
+        found["comments"] += 1
+        found["deleted"] += item["body"] == "[deleted]"
+        found["removed"] += item["body"] == "[removed]"
+        found["edited_unknown"] += item.get("edited") is True
+        found["edited_at"] += type(item.get("edited")) is float
+        found["mods"] += item.get("distinguished") == "moderator"
+        found["admins"] += item.get("distinguished") == "admin"
+        found["pinned"] += item.get("stickied") is True
+        found["hidden"] += item.get("score_hidden") is True
+        stack.extend((item.get("replies") or {"data": {"children": []}})["data"]["children"])
+    return found
+
+
+def test_messy_reddit_export_imports_renders_exports_and_round_trips(client, tmp_path):
+    census = reddit_census(load(MESSY))
+    assert census == {
+        "comments": 378, "placeholders": 39, "missing": 898, "deleted": 19, "removed": 8,
+        "edited_unknown": 41, "edited_at": 42, "mods": 17, "admins": 6, "pinned": 1,
+        "hidden": 21,
+    }  # fmt: skip
+    out = run_import(MESSY)
+    assert out == (
+        "Imported 'Messy & real: what did <you> find in the archives?' (new thread): "
+        "378 comments created, 0 already present, 39 placeholders skipped "
+        "(898 comments not in the file).\n"
+    )
+    thread = Thread.objects.get()
+    assert (thread.url, thread.author_name, thread.distinguished, thread.is_stickied) == (
+        "https://example.com/article?id=7&page=2", "ModTeam_ü", "moderator", True,
+    )  # fmt: skip
+    assert (thread.comment_count, thread.missing_count) == (378, 898)
+    assert tree_problems() == []
+    comments = Comment.objects.filter(thread=thread)
+    assert comments.filter(is_deleted=True, body="").count() == census["deleted"]
+    assert comments.filter(is_removed=True, body="").count() == census["removed"]
+    unknown = comments.filter(edited_time_unknown=True, edited_at=None)
+    assert unknown.count() == census["edited_unknown"]
+    assert comments.filter(edited_at__isnull=False).count() == census["edited_at"]
+    assert comments.filter(distinguished="moderator").count() == census["mods"]
+    assert comments.filter(distinguished="admin").count() == census["admins"]
+    assert comments.filter(is_stickied=True).count() == census["pinned"]
+    assert comments.filter(is_score_hidden=True).count() == census["hidden"]
+    bodies = set(comments.values_list("body", flat=True))
+    assert {  # Reddit's &amp;, &lt; and &gt; undone once; what the writer typed stays
+        "Tom & Jerry <3 and x > y",
+        "&#x200B;\n\nA zero-width space above, as Reddit's editor writes it.",
+        "> quoted from above\n\nand my reply",
+        "A [link](https://example.com/?a=1&b=2) with an escaped ampersand",
+        "<script>alert(1)</script> stays text",
+        "Non-breaking&nbsp;space and &amp; twice escaped",
+    } <= bodies
+    assert comments.filter(author_name="日本語ユーザー").exists()
+    long = comments.get(body__startswith="Fish & chips.").body  # 10,400 characters escaped
+    assert (len(long), long.count("&")) == (10_400 - 4 * 578, 578)
+
+    html = page_html(client, thread)
+    assert partial_note(html) == "898 comments were not in the imported file."
+    pinned = meta_line(html, "t1_k0001")
+    assert '<span class="badge moderator" title="said as a moderator">mod</span>' in pinned
+    assert '<span class="badge pinned" title="pinned at its source">pinned</span>' in pinned
+    assert html.count('class="badge admin"') >= 1
+    assert html.count("score hidden") >= 1
+    assert html.count('<span class="edited">edited</span>') >= 1
+    assert "continue this thread" in html
+
+    first = export_text(thread)
+    Thread.objects.all().delete()
+    run_import(write_text(tmp_path, first))
+    again = Thread.objects.get()
+    assert export_text(again) == first
+    assert tree_problems() == []
+    assert run_import(MESSY).startswith(
+        "Imported 'Messy & real: what did <you> find in the archives?' (existing thread): "
+        "0 comments created, 378 already present"
+    )

@@ -118,10 +118,9 @@ class _TreePage:
             author = f'<a href="{link}">{escape(c.username)}</a>'
         else:
             author = escape(c.author)
-        if c.distinguished:
-            author += self._BADGES.get(c.distinguished, "")
+        badges = self._BADGES.get(c.distinguished, "") if c.distinguished else ""
         if c.is_stickied:
-            author += self._BADGES["pinned"]
+            badges += self._BADGES["pinned"]
         if c.edited_at:
             edited = f' · <span class="edited" title="edited {stamp(c.edited_at)[1]}">edited</span>'
         elif c.edited_time_unknown:  # the source said only that it was edited
@@ -136,7 +135,7 @@ class _TreePage:
             else f'<span class="score">{points(c.score)}</span>'
         )
         return (
-            f'<span class="author">{author}</span>\n'
+            f'<span class="author">{author}</span>{badges}\n'
             f" · {score}\n"
             f" · {time_element(c.created_at, self.now)}{edited}"
         )

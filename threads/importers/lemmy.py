@@ -45,31 +45,28 @@ def parse_data(data, *, name: str, title: str | None = None) -> ParsedThread:
         or values.flag(post.get("featured_local"), where, "featured_local"),
     )
     items = values.array(root.get("comments", []), name, '"comments"')
-    told: dict[str, int] = {}  # each comment's child_count, where the file gives one
+    told: dict[str, tuple[int, list[str]]] = {}  # child_count and ancestors, where given
     held: dict[str, int] = {}  # replies the file holds under each comment, at any depth
     for number, item in enumerate(items, 1):
         comment, child_count, ancestors = _comment(item, name, number)
         parsed.comments.append(comment)
         if child_count is not None:
-            told[comment.source_id] = child_count
+            told[comment.source_id] = (child_count, ancestors)
         for ancestor in ancestors:
             held[ancestor] = held.get(ancestor, 0) + 1
-    parsed.missing_count = min(_missing(parsed.comments, told, held), values.INT_MAX)
+    parsed.missing_count = min(_missing(told, held), values.INT_MAX)
     return parsed
 
 
-def _missing(comments: list[ParsedComment], told: dict[str, int], held: dict[str, int]) -> int:
-    """Replies the file lacks: under each comment, the replies its ``child_count`` claims
-    less those its present replies account for (each one plus the replies under it: its
-    own ``child_count``, or what the file holds under it when it gives none)."""
-    accounted: dict[str, int] = {}
-    for comment in comments:
-        parent = comment.parent_source_id
-        if parent in told:
-            key = comment.source_id
-            below = told[key] if key in told else held.get(key, 0)
-            accounted[parent] = accounted.get(parent, 0) + 1 + below
-    return sum(max(0, count - accounted.get(key, 0)) for key, count in told.items())
+def _missing(told: dict[str, tuple[int, list[str]]], held: dict[str, int]) -> int:
+    """Replies the file lacks: for each comment with a ``child_count`` and no ancestor
+    with one, what it claims less what the file holds under it. The highest claim covers
+    everything below it, so nothing is counted twice."""
+    return sum(
+        max(0, child_count - held.get(key, 0))
+        for key, (child_count, ancestors) in told.items()
+        if not any(ancestor in told for ancestor in ancestors)
+    )
 
 
 def _tallies(view, where: str) -> dict[str, int]:

@@ -1,4 +1,6 @@
-"""Small factories: each builds one thing through the same services the site uses."""
+"""Small factories. Comments, moderators and bans go through the services the site uses,
+so their trees and counters are right; users and threads are plain rows, as nothing
+else is kept in step with them."""
 
 from __future__ import annotations
 

@@ -51,11 +51,11 @@ class TreeParser(HTMLParser):
             self.texts[self._open][-1] += data
 
 
-def render(thread, *, viewer, reply_to=None, page_url="?sort=best&"):
+def render(thread, *, viewer, reply_to=None, query_prefix="?sort=best&"):
     tree = selectors.comment_batch(thread, viewer=viewer)
     return render_comment_tree(
         tree, viewer=viewer, csrf_token="token", locked=False, reply_to=reply_to,
-        page_url=page_url,
+        query_prefix=query_prefix,
     )  # fmt: skip
 
 
@@ -102,7 +102,7 @@ def test_a_username_with_markup_is_escaped_in_text_and_link():
 def test_the_page_url_is_escaped_in_reply_links():
     thread = make_thread()
     comment = make_comment(thread)
-    html = render(thread, viewer=make_user(), page_url='?sort=best&"><script>&')
+    html = render(thread, viewer=make_user(), query_prefix='?sort=best&"><script>&')
     escaped = "?sort=best&amp;&quot;&gt;&lt;script&gt;&amp;"
     assert f'href="{escaped}reply={comment.pk}#c{comment.pk}"' in html
     assert "<script>" not in html

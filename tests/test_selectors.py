@@ -86,8 +86,8 @@ def test_deep_threads_continue_on_their_own_page(db):
         parent = make_comment(thread, parent=parent)
         chain.append(parent)
     tree = selectors.comment_batch(thread)
-    shown = [row for row in tree.rows if not row.hidden]
-    links = [row for row in tree.rows if row.hidden]
+    shown = [row for row in tree.rows if not row.continues]
+    links = [row for row in tree.rows if row.continues]
     assert [row.id for row in shown] == [c.pk for c in chain[:8]]
     assert [row.parent_id for row in links] == [chain[7].pk]
     page = selectors.comment_page(Comment.objects.get(pk=chain[7].pk))

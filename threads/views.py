@@ -136,7 +136,7 @@ def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
         csrf_token=get_token(request),
         locked=thread.is_locked,
         reply_to=reply_to,
-        page_url=f"?{urlencode({'sort': sort, **(query or {})})}&",
+        query_prefix=f"?{urlencode({'sort': sort, **(query or {})})}&",
     )
 
 

@@ -1,16 +1,15 @@
-"""Read side: everything a page needs, assembled in a constant number of queries.
+"""A thread's comment tree as a page shows it, in a constant number of queries.
 
-A thread's comments come in one query in tree order (``tree_id, lft`` is depth-first),
-as plain rows rather than model instances, with the viewer's own vote joined into each
-row; sorting siblings happens in Python on those rows.
-
-Pages have a budget (``PAGE_BUDGET`` comments), so a thread of any size answers as fast
-as one of a few hundred comments: one query reads the candidate subtrees' roots with
-their sizes (``descendant_count + 1``, from a covering index), the best-sorted ones
-are chosen until the budget is spent, and one more query reads only the chosen
-subtrees' rows. What did not fit becomes "load more comments (N)" links, each naming a
-parent, the ``lft`` after which its unshown replies start, and an offset into its
-sorted replies; :func:`comment_batch` serves them.
+Pages have a budget (``limits.PAGE_BUDGET`` comments), so a thread of any size answers
+as fast as one of a few hundred comments. Two queries: the first reads the candidate
+subtrees' roots with their sizes (``descendant_count + 1``, from the covering index
+``comment_roots_idx`` for top-level comments); the best-sorted ones are chosen until
+the budget is spent, and the second reads only the chosen subtrees' rows, in tree order
+(``tree_id, lft`` is depth-first), as plain rows rather than model instances, with the
+viewer's own vote joined into each row. Siblings are sorted in Python on those rows.
+What did not fit becomes "load more comments (N)" links, each naming a parent, the
+``lft`` after which its unshown replies start, and an offset into its sorted replies;
+:func:`comment_batch` serves them.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ class CommentRow:
     more = False  # a real comment, not a "load more" link
 
     __slots__ = (*(f.replace("author__username", "username") for f in ROW_FIELDS), "depth",
-                 "closes", "vote", "author", "hidden")  # fmt: skip
+                 "closes", "vote", "author", "continues")  # fmt: skip
 
     def __init__(self, values):
         (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
@@ -62,7 +61,7 @@ class CommentRow:
         self.vote = 0
         self.depth = 0
         self.closes = 0
-        self.hidden = False
+        self.continues = False  # shown as "continue this thread", not as a comment
 
     @property
     def reply_count(self) -> int:
@@ -78,7 +77,7 @@ class MoreLink:
 
     __slots__ = ("id", "parent_id", "count", "url", "depth", "closes")
     more = True
-    hidden = True  # opens no comment element, like a "continue this thread" row
+    continues = True  # opens no comment element, like a "continue this thread" row
 
     def __init__(self, *, parent_id, count: int, url: str):
         self.id = f"more-{parent_id}"
@@ -203,10 +202,10 @@ def layout(rows: list[CommentRow], *, max_depth: int | None = None) -> CommentTr
         if row.depth > max_depth:
             continue
         if row.depth == max_depth:
-            if previous is not None and previous.hidden and previous.parent_id == row.parent_id:
+            if previous is not None and previous.continues and previous.parent_id == row.parent_id:
                 continue
             if not row.more:  # a "load more" link stays one; a comment becomes a link
-                row.hidden = True
+                row.continues = True
         row.closes = 0 if previous is None else _open_after(previous) - row.depth
         shown.append(row)
         previous = row
@@ -216,7 +215,7 @@ def layout(rows: list[CommentRow], *, max_depth: int | None = None) -> CommentTr
 
 def _open_after(row: CommentRow) -> int:
     """Comments still open after ``row``: its ancestors, and itself unless it is a link."""
-    return row.depth + (0 if row.hidden else 1)
+    return row.depth + (0 if row.continues else 1)
 
 
 def comment_batch(

@@ -4,8 +4,8 @@ Each top-level comment is the root of its own tree, whose ``tree_id`` is the roo
 primary key; ``descendant_count`` is kept beside the numbers for the page budget.
 
 What the forum uses of django-mptt: the model fields (``parent`` as a
-``TreeForeignKey``, ``lft``, ``rght``, ``level``, ``tree_id``), ``get_ancestors()`` and
-the read-only ``TreeQuerySet``. What it never uses, because none of it knows about
+``TreeForeignKey``, ``lft``, ``rght``, ``level``, ``tree_id``) and the read-only
+``TreeQuerySet``. What it never uses, because none of it knows about
 ``descendant_count``, ``Thread.comment_count``, our ``tree_id`` rule or the locks below:
 ``MPTTModel.delete()`` and queryset deletes (they close the gap but leave the counters
 wrong), ``TreeManager.rebuild()``/``partial_rebuild()`` (renumber every tree from 1),
@@ -198,13 +198,6 @@ def number_tree(root, kids_of) -> dict:
         stack.append((key, level, True))
         stack.extend((child, level + 1, False) for child in reversed(kids_of(key) or ()))
     return numbers
-
-
-def is_ancestor(ancestor, node) -> bool:
-    """Whether ``ancestor`` (anything with tree_id/lft/rght) contains ``node`` or is it."""
-    return (
-        ancestor.tree_id == node.tree_id and ancestor.lft <= node.lft and ancestor.rght >= node.rght
-    )
 
 
 def ancestors_of(comment):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from threads import limits
+from threads.tree import depth_first
 
 
 class ImportFailed(Exception):
@@ -126,12 +127,9 @@ def check_tree(parsed: ParsedThread, *, name: str) -> None:
                 f"{name}: comment {comment.source_id!r} replies to {parent!r}, "
                 "which is not in the file"
             )
-    ordered: list[ParsedComment] = []
-    stack = list(reversed(kids.get(None, [])))
-    while stack:
-        comment = stack.pop()
-        ordered.append(comment)
-        stack.extend(reversed(kids.get(comment.source_id, [])))
+    ordered = [
+        comment for comment, _ in depth_first(kids.get(None, []), lambda c: kids.get(c.source_id))
+    ]
     if len(ordered) != len(parsed.comments):
         reached = {c.source_id for c in ordered}
         stuck = next(c for c in parsed.comments if c.source_id not in reached)

@@ -30,6 +30,7 @@ from django.utils.http import urlencode
 from threads import limits
 from threads.models import DELETED_AUTHOR, Comment, Thread
 from threads.sorting import DEFAULT_COMMENT_SORT, comment_sort
+from threads.tree import ancestors_of, depth_first
 
 ROW_FIELDS = (
     "id", "parent_id", "tree_id", "level", "lft", "rght", "body_html", "author_id",
@@ -179,12 +180,9 @@ def sort_rows(
     for parent, links in (tails or {}).items():
         kids.setdefault(parent, []).extend(links)
     ordered: list[CommentRow] = []
-    stack = [(row, 0) for row in reversed(kids.get(root_parent_id, []))]
-    while stack:
-        row, depth = stack.pop()
+    for row, depth in depth_first(kids.get(root_parent_id, []), lambda r: kids.get(r.id)):
         row.depth = depth
         ordered.append(row)
-        stack.extend((child, depth + 1) for child in reversed(kids.get(row.id, [])))
     return ordered
 
 
@@ -401,5 +399,5 @@ def comment_page(comment: Comment, *, viewer=None, sort: str = DEFAULT_COMMENT_S
         viewer=viewer,
     )  # fmt: skip
     tree.total = root.size
-    ancestors = list(comment.get_ancestors().select_related("author"))
+    ancestors = list(ancestors_of(comment).select_related("author"))
     return CommentPage(ancestors=ancestors, tree=tree)

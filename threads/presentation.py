@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from html import escape as _escape
 from urllib.parse import quote
 
 from django.utils.http import RFC3986_SUBDELIMS
+
+from threads import limits
 
 _UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
           ("minute", 60))  # fmt: skip
@@ -121,3 +124,89 @@ def comment_body_text(comment, *, moderator_view: bool = False) -> str:
     if comment.is_deleted and not comment.body:
         return DELETED_PLACEHOLDER
     return comment.body
+
+
+# Markup written by both the comment tree (``threads.rendering``) and the templates
+# (through the tags in ``threads.templatetags.forum``): vote buttons and reply forms are
+# made here only, so a thread's vote buttons and a comment's, and the reply form the
+# server writes and the one the script opens (cloned from the page's
+# ``<template id="reply-form-template">``), cannot come to differ.
+
+
+def escape_html(value) -> str:
+    """The one escaping rule for hand-written HTML: every interpolated value that is not a
+    number or a constant goes through it. ``& < > " '`` become entities, exactly as
+    Django's autoescaping writes them (both are ``html.escape``)."""
+    return _escape(str(value))
+
+
+def csrf_input_html(token: str) -> str:
+    """The hidden field ``{% csrf_token %}`` writes; nothing without a token."""
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape_html(token)}">'
+
+
+# value, class, arrow, label: the order the buttons stand in.
+_VOTES = ((1, "up", "▲", "Upvote"), (-1, "down", "▼", "Downvote"))
+
+
+def vote_buttons_html(*, vote: int, formaction: str = "", noun: str = "", between: str = "") -> str:
+    """The up and down buttons, the viewer's own ``vote`` (1, -1 or 0) pressed. A comment's
+    buttons submit the page's one ``form="votes"`` to their ``formaction``, so a page holds
+    one CSRF token, not one per comment; a thread's sit in their own form (no
+    ``formaction``). ``noun`` ends each label ("Upvote thread"); ``between`` is safe HTML
+    set between the two (the thread's score)."""
+    target = f' form="votes" formaction="{escape_html(formaction)}"' if formaction else ""
+    suffix = f" {escape_html(noun)}" if noun else ""
+    up, down = (
+        f'<button{target} name="value" value="{value}" class="{direction}'
+        f'{" on" if vote == value else ""}" aria-pressed="{"true" if vote == value else "false"}" '
+        f'aria-label="{label}{suffix}">{arrow}</button>'
+        for value, direction, arrow, label in _VOTES
+    )
+    return f"{up}{between}{down}"
+
+
+def reply_form_html(
+    *,
+    label: str,
+    csrf_token: str,
+    action: str = "",
+    field_id: str = "",
+    to: str | None = None,
+    button: str = "Reply",
+    value: str = "",
+    extra_class: str = "",
+    attrs: dict | None = None,
+    notes: str = "",
+    autofocus: bool = False,
+    cancel: bool = False,
+) -> str:
+    """A form that posts a comment's Markdown ``body``: the thread's top form, a reply
+    under a comment, and the page's template the script clones for any reply.
+
+    ``to`` names whom it answers (the label reads "Reply to <to>"; the name sits in a
+    ``.reply-to`` span the script fills in). ``action`` and ``field_id`` may be left
+    empty for the template, whose copies the script points at their comment. ``attrs``
+    are further attributes of the form; ``notes`` is safe HTML before the label (errors,
+    notices); ``cancel`` adds a button only the script acts on. The textarea takes at
+    most ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
+    """
+    classes = f"reply-form {escape_html(extra_class)}" if extra_class else "reply-form"
+    more = "".join(f' {name}="{escape_html(v)}"' for name, v in (attrs or {}).items())
+    action_attr = f' action="{escape_html(action)}"' if action else ""
+    label_for = f' for="{escape_html(field_id)}"' if field_id else ""
+    field = f' id="{escape_html(field_id)}"' if field_id else ""
+    whom = f' <span class="reply-to">{escape_html(to)}</span>' if to is not None else ""
+    submit = f'<button type="submit">{escape_html(button)}</button>'
+    if cancel:
+        submit = f'<div>{submit} <button type="button" class="link cancel">cancel</button></div>'
+    return (
+        f'<form method="post"{action_attr} class="{classes}"{more}>\n'
+        f"{csrf_input_html(csrf_token)}\n{notes}"
+        f"<label{label_for}>{escape_html(label)}{whom}</label>\n"
+        f'<textarea{field} name="body" rows="4" maxlength="{limits.COMMENT_MAX_LENGTH}" required'
+        f"{' autofocus' if autofocus else ''}>{escape_html(value)}</textarea>\n"
+        f"{submit}\n</form>\n"
+    )

@@ -104,20 +104,22 @@
     }
   }
 
+  // The reply form is the server's own, kept once per page in
+  // <template id="reply-form-template"> (threads.presentation.reply_form_html, with its
+  // CSRF token): a copy only learns which comment it answers, so its label, length limit
+  // and button are the server's. Without the template, the link opens the server's form.
   function replyForm(link) {
     const id = link.dataset.reply;
     const article = document.getElementById("c" + id);
     let form = article.querySelector(":scope > details > form.reply-form");
     if (form) { form.querySelector("textarea").focus(); return; }
-    form = document.createElement("form");
-    form.method = "post";
-    form.className = "reply-form";
+    const template = document.getElementById("reply-form-template");
+    if (!template) { window.location.href = link.href; return; }
+    form = template.content.firstElementChild.cloneNode(true);
     form.action = link.dataset.action;  // the reply URL, as the server names it
-    form.innerHTML = '<label for="reply-body-' + id + '">Reply</label>' +
-      '<textarea id="reply-body-' + id + '" name="body" rows="4" required></textarea>' +
-      '<div><button type="submit">Reply</button> <button type="button" class="link cancel">cancel</button></div>';
-    const token = document.querySelector("[name=csrfmiddlewaretoken]");
-    if (token) form.prepend(token.cloneNode());
+    form.querySelector("label").htmlFor = "reply-body-" + id;
+    form.querySelector("textarea").id = "reply-body-" + id;
+    form.querySelector(".reply-to").textContent = article.querySelector(":scope > .meta .author").textContent;
     article.querySelector(":scope > details > footer").after(form);
     form.querySelector("textarea").focus();
   }

@@ -8,6 +8,7 @@ the same in a thread's head, its comments, the front page and the logs.
 from datetime import datetime
 
 from django import template
+from django.template.base import token_kwargs
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -50,3 +51,83 @@ def comment_body(context, comment) -> SafeString:
     viewer = context.get("user")
     moderator_view = presentation.sees_removed_text(viewer)
     return mark_safe(presentation.comment_body_html(comment, moderator_view=moderator_view))
+
+
+def _block(parser, token):
+    """The ``name=value`` arguments of a block tag, and what stands before its end tag."""
+    bits = token.split_contents()
+    rest = bits[1:]
+    kwargs = token_kwargs(rest, parser)
+    if rest:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes only name=value arguments")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return kwargs, nodelist
+
+
+class MarkupNode(template.Node):
+    """Renders a block tag through a ``presentation`` helper: ``build(context, content,
+    **arguments)``, ``content`` being the block's own (autoescaped) HTML."""
+
+    def __init__(self, build, kwargs, nodelist):
+        self.build = build
+        self.kwargs = kwargs
+        self.nodelist = nodelist
+
+    def render(self, context) -> SafeString:
+        values = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        return mark_safe(self.build(context, self.nodelist.render(context), **values))
+
+
+def _csrf_token(context) -> str:
+    return str(context.get("csrf_token") or "")
+
+
+@register.tag
+def vote_buttons(parser, token):
+    """``{% vote_buttons vote=thread_vote noun="thread" %}score{% endvote_buttons %}``: the
+    up and down buttons as the comment tree writes them (``presentation.vote_buttons_html``),
+    with the block's content between them."""
+    return MarkupNode(_vote_buttons, *_block(parser, token))
+
+
+def _vote_buttons(context, content, *, vote=0, noun=""):
+    return presentation.vote_buttons_html(vote=vote or 0, noun=noun, between=content)
+
+
+@register.tag
+def reply_form(parser, token):
+    """``{% reply_form label="Add a comment" action=url data_thread=pk %}…{% endreply_form %}``:
+    a comment form as ``presentation.reply_form_html`` writes it (the comment tree's reply
+    form and the script's template are the same), with this page's CSRF token;
+    ``data_x=…`` becomes the form's ``data-x`` attribute, and the block's content (errors,
+    notices) goes before the label."""
+    return MarkupNode(_reply_form, *_block(parser, token))
+
+
+def _reply_form(context, content, *, value=None, **arguments):
+    attrs = {
+        name.replace("_", "-"): arguments.pop(name)
+        for name in [name for name in arguments if name.startswith("data_")]
+    }
+    return presentation.reply_form_html(
+        csrf_token=_csrf_token(context), notes=content, value=value or "", attrs=attrs,
+        **arguments,
+    )  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def reply_form_template(context) -> SafeString:
+    """The page's ``<template id="reply-form-template">``: the reply form the script clones
+    under a comment (filling in its address, field id and whom it answers), so its label,
+    limit and button are the server's."""
+    form = presentation.reply_form_html(
+        label="Reply to", to="", csrf_token=_csrf_token(context), cancel=True
+    )
+    return mark_safe(f'<template id="reply-form-template">{form}</template>')
+
+
+@register.filter
+def unless(value, condition):
+    """``{{ text|unless:flag }}``: ``text``, or nothing when ``flag`` is set."""
+    return "" if condition else value

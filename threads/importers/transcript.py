@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import islice
 
 from threads import limits
 from threads.importers import ImportFailed, ParsedComment, ParsedThread
@@ -43,7 +44,8 @@ def foreign_format(text: str) -> tuple[int, str] | None:
     header (names joined by ``,``, ``;`` or tabs without spaces); and a text whose first
     line is ``key: value`` has no ``key:`` line with deeper lines under it (YAML).
     """
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    numbered = ((n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip())
+    lines = list(islice(numbered, YAML_LOOKAHEAD))
     if not lines:
         return None
     number, first = lines[0]
@@ -54,8 +56,7 @@ def foreign_format(text: str) -> tuple[int, str] | None:
     if _CSV_HEADER.fullmatch(first.strip()):
         return number, "CSV"
     if _YAML_KEY.fullmatch(first):
-        window = lines[:YAML_LOOKAHEAD]
-        for (number, line), (_, after) in zip(window, window[1:], strict=False):
+        for (number, line), (_, after) in zip(lines, lines[1:], strict=False):
             if _YAML_BLOCK_KEY.fullmatch(line.strip()) and _indent(after) > _indent(line):
                 return number, "YAML"
     return None

@@ -564,7 +564,7 @@ def test_a_newer_export_replaces_the_missing_count(tmp_path):
     assert Thread.objects.get().missing_count == 3 + 7
 
 
-def test_lemmy_child_counts_tell_what_a_depth_limited_file_lacks():
+def test_lemmy_child_counts_tell_what_a_depth_limited_file_lacks(client, tmp_path):
     data = load(LEMMY)
     by_id = {view["comment"]["id"]: view for view in data["comments"]}
     by_id[101]["counts"]["child_count"] = 5  # holds 102, 103, 104 under it: 2 missing
@@ -575,6 +575,11 @@ def test_lemmy_child_counts_tell_what_a_depth_limited_file_lacks():
     assert parsed.missing_count == 6
     plain = lemmy.parse_data(load(LEMMY), name="lemmy.json")
     assert plain.missing_count == 0
+    out = run_import(write_json(tmp_path, data))
+    assert out.endswith(": 7 comments created, 0 already present, 6 comments not in the file.\n")
+    assert partial_note(page_html(client, Thread.objects.get())) == (
+        "6 comments were not in the imported file."
+    )
 
 
 def test_voices_pins_and_hidden_scores_show_on_the_page(client, tmp_path):

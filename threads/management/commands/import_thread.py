@@ -84,10 +84,10 @@ class Command(BaseCommand):
             parts.append(f"{result.updated} updated")
         if result.repeats:
             parts.append(f"{result.repeats} repeated lines merged")
+        missing = result.thread.missing_count
+        missing_text = f"{missing} comment{'s' * (missing != 1)} not in the file"
         if result.skipped:
-            missing = result.thread.missing_count
-            parts.append(
-                f"{result.skipped} placeholders skipped "
-                f"({missing} comment{'s' * (missing != 1)} not in the file)"
-            )
+            parts.append(f"{result.skipped} placeholders skipped ({missing_text})")
+        elif missing:  # counted from the source's own tallies (Lemmy's child counts)
+            parts.append(missing_text)
         return ", ".join(parts) + "."

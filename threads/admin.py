@@ -106,6 +106,14 @@ def action_with_form(
     return TemplateResponse(request, "admin/threads/moderation_action.html", context)
 
 
+def deleted_by_service(found):
+    """The confirmation page's list of what goes, without asking for delete permission on
+    the rows a service takes along (votes, reports, bans): the superuser deleting is not
+    deleting those one by one, the purge or account-removal service is."""
+    deleted_objects, model_count, _perms_needed, protected = found
+    return deleted_objects, model_count, set(), protected
+
+
 class ReadOnlyDetailMixin:
     """Lists and actions, but no adding and a read-only detail page."""
 
@@ -274,6 +282,9 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.comment_purge(moderator=request.user, comment=obj, reason=PURGE_REASON)
 
+    def get_deleted_objects(self, objs, request):
+        return deleted_by_service(super().get_deleted_objects(objs, request))
+
     def delete_queryset(self, request, queryset):
         # Tree order: a purged parent takes its replies along, and a reply purged after its
         # parent is already gone and counts nothing.
@@ -432,6 +443,9 @@ class ForumUserAdmin(UserAdmin):
 
     def delete_model(self, request, obj):
         services.account_remove(user=obj, by=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        return deleted_by_service(super().get_deleted_objects(objs, request))
 
     def delete_queryset(self, request, queryset):
         for user in queryset:

@@ -480,4 +480,3 @@ def _refuse_deleting_a_voter(sender, instance, **kwargs):
             "This account has votes; remove it with services.account_remove, which takes "
             "them back from the scores first."
         )
-

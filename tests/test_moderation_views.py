@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from tests.factories import make_comment, make_user
 from threads import services
-from threads.models import MODERATORS_GROUP, ModerationLog, Report
 from threads.limits import LOG_ENTRIES_PER_PAGE
+from threads.models import MODERATORS_GROUP, ModerationLog, Report
 from threads.views import REPORT_SENT
 
 pytestmark = pytest.mark.django_db

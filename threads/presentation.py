@@ -17,6 +17,7 @@ from functools import lru_cache
 from html import escape as _escape
 from urllib.parse import quote
 
+from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 from threads import limits
@@ -209,4 +210,19 @@ def reply_form_html(
         f'<textarea{field} name="body" rows="4" maxlength="{limits.COMMENT_MAX_LENGTH}" required'
         f"{' autofocus' if autofocus else ''}>{escape_html(value)}</textarea>\n"
         f"{submit}\n</form>\n"
+    )
+
+
+def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) -> str:
+    """The form ``?reply=<id>`` opens under a comment for readers without the script (the
+    script clones the page's template of this same form): its field is
+    ``reply-body-<id>``, as in the script's copies."""
+    return reply_form_html(
+        action=reverse("threads:comment-reply", kwargs={"pk": comment_id}),
+        field_id=f"reply-body-{comment_id}",
+        label="Reply to",
+        to=author,
+        csrf_token=csrf_token,
+        attrs={"id": "reply-form"},
+        autofocus=True,
     )

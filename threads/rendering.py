@@ -23,10 +23,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from threads import presentation
 from threads.presentation import (
+    comment_reply_form_html,
     escape_html,
     path_segment,
     points,
-    reply_form_html,
     stamp,
     time_element,
     vote_buttons_html,
@@ -212,14 +212,4 @@ class _TreePage:
         return f'<a class="report-link" href="{href}" rel="nofollow">report</a>\n'
 
     def _reply_form(self, c) -> str:
-        """The form ``?reply=<id>`` opens under a comment, for readers without the script
-        (the script clones the page's template of this same form)."""
-        return reply_form_html(
-            action=reverse("threads:comment-reply", kwargs={"pk": c.id}),
-            field_id=f"reply-body-{c.id}",
-            label="Reply to",
-            to=c.author,
-            csrf_token=self.csrf_token,
-            attrs={"id": "reply-form"},
-            autofocus=True,
-        )
+        return comment_reply_form_html(comment_id=c.id, author=c.author, csrf_token=self.csrf_token)

@@ -86,13 +86,16 @@ def _csrf_token(context) -> str:
 @register.tag
 def vote_buttons(parser, token):
     """``{% vote_buttons vote=thread_vote noun="thread" %}score{% endvote_buttons %}``: the
-    up and down buttons as the comment tree writes them (``presentation.vote_buttons_html``),
-    with the block's content between them."""
+    up and down buttons as the comment tree writes them (``presentation.vote_buttons_html``;
+    ``formaction=url`` makes them submit the page's ``votes`` form), with the block's
+    content between them."""
     return MarkupNode(_vote_buttons, *_block(parser, token))
 
 
-def _vote_buttons(context, content, *, vote=0, noun=""):
-    return presentation.vote_buttons_html(vote=vote or 0, noun=noun, between=content)
+def _vote_buttons(context, content, *, vote=0, noun="", formaction=""):
+    return presentation.vote_buttons_html(
+        vote=vote or 0, noun=noun, formaction=formaction, between=content
+    )
 
 
 @register.tag
@@ -131,3 +134,14 @@ def reply_form_template(context) -> SafeString:
 def unless(value, condition):
     """``{{ text|unless:flag }}``: ``text``, or nothing when ``flag`` is set."""
     return "" if condition else value
+
+
+@register.simple_tag(takes_context=True)
+def comment_reply_form(context, comment_id: int, author: str) -> SafeString:
+    """``{% comment_reply_form comment.pk comment.shown_author %}``: the reply form under a
+    comment, as the comment tree writes it (``presentation.comment_reply_form_html``)."""
+    return mark_safe(
+        presentation.comment_reply_form_html(
+            comment_id=comment_id, author=author, csrf_token=_csrf_token(context)
+        )
+    )

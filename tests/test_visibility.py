@@ -64,9 +64,7 @@ def pages(scene):
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member", "author", "moderator"])
-def test_removed_text_shows_only_to_moderators_and_deleted_text_to_nobody(
-    client, scene, viewer
-):
+def test_removed_text_shows_only_to_moderators_and_deleted_text_to_nobody(client, scene, viewer):
     user = scene["users"][viewer]
     if user is not None:
         client.force_login(user)

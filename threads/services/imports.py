@@ -92,23 +92,25 @@ def _refresh_thread(thread: Thread, parsed: ParsedThread) -> None:
     file left out) take the newest export's values.
     """
     tally = Vote.objects.filter(thread=thread).tallies("thread_id")
-    total, ups, downs = tally.get(thread.pk, (0, 0, 0))
-    thread.score = parsed.score + total
-    thread.upvotes = parsed.upvotes + ups
-    thread.downvotes = parsed.downvotes + downs
-    thread.is_locked = thread.is_locked or parsed.is_locked
-    thread.distinguished = parsed.distinguished
-    thread.is_stickied = parsed.is_stickied
-    thread.missing_count = parsed.missing_count
-    Thread.objects.filter(pk=thread.pk).update(
-        score=thread.score,
-        upvotes=thread.upvotes,
-        downvotes=thread.downvotes,
-        is_locked=thread.is_locked,
-        distinguished=thread.distinguished,
-        is_stickied=thread.is_stickied,
-        missing_count=thread.missing_count,
-    )
+    state = _source_state(parsed, local_votes=tally.get(thread.pk), locked=thread.is_locked)
+    Thread.objects.filter(pk=thread.pk).update(**state)
+    for field, value in state.items():
+        setattr(thread, field, value)
+
+
+def _source_state(parsed: ParsedThread, *, local_votes=None, locked: bool = False) -> dict:
+    """What a thread takes from its source on every import: the source's counts plus this
+    forum's own votes, a lock that only ever turns on, and the source's current marks."""
+    total, ups, downs = local_votes or (0, 0, 0)
+    return {
+        "score": parsed.score + total,
+        "upvotes": parsed.upvotes + ups,
+        "downvotes": parsed.downvotes + downs,
+        "is_locked": locked or parsed.is_locked,
+        "distinguished": parsed.distinguished,
+        "is_stickied": parsed.is_stickied,
+        "missing_count": parsed.missing_count,
+    }
 
 
 def _refresh_present(thread: Thread, parsed: ParsedThread, stored: list) -> int:
@@ -179,13 +181,7 @@ def _create_imported_thread(parsed: ParsedThread) -> Thread:
         body_html=render_markdown(parsed.body),
         author_name=parsed.author_name,
         created_at=parsed.created_at or timezone.now(),
-        score=parsed.score,
-        upvotes=parsed.upvotes,
-        downvotes=parsed.downvotes,
-        is_locked=parsed.is_locked,
-        distinguished=parsed.distinguished,
-        is_stickied=parsed.is_stickied,
-        missing_count=parsed.missing_count,
+        **_source_state(parsed),
     )
 
 

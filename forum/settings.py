@@ -108,6 +108,32 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One Redis for everything shared between app processes: the page cache, rate-limit
+# counters and login lockouts. REDIS_URL=redis://127.0.0.1:6379/0 turns it on; without it
+# each process keeps its own local memory, which is right for one development server only
+# (the "shared cache" deploy check says so when DEBUG is off).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "forum"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "forum",
+        }
+    }
+
+# How many proxies in front of the app append to X-Forwarded-For. 0 (the default): the
+# client's address is REMOTE_ADDR and the header is ignored, since anyone can send it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

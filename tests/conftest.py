@@ -52,3 +52,29 @@ def a_banned_user(db, a_moderator):
     carl = make_user("carl")
     services.user_ban(moderator=a_moderator, user=carl, reason="spam links")
     return carl
+
+
+@pytest.fixture
+def real_redis_cache(settings):
+    """The default cache on the real Redis (REDIS_URL, or 127.0.0.1:6379/0), under a key
+    prefix of this test's own, so parallel runs never meet; the keys go afterwards."""
+    import os
+    import uuid
+
+    import redis
+    from django.core.cache import caches
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield caches["default"]
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)

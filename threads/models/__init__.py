@@ -480,3 +480,6 @@ def _refuse_deleting_a_voter(sender, instance, **kwargs):
             "This account has votes; remove it with services.account_remove, which takes "
             "them back from the scores first."
         )
+
+
+from threads.models.profile import Profile  # noqa: E402, F401  (a model module of its own)

@@ -53,6 +53,7 @@ migrate: install
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_thread fixtures/seed_thread.txt
+	$(MANAGE) import_thread fixtures/welcome_thread.json
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Any manage.py command on a migrated database: make manage ARGS="changepassword alice"

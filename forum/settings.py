@@ -145,6 +145,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "threads:thread-list"
 LOGOUT_REDIRECT_URL = "threads:thread-list"
 
+# What this forum is: shown in every page's title and header, and in the feeds.
+SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Forum").strip() or "Forum"
+SITE_DESCRIPTION = os.environ.get(
+    "FORUM_SITE_DESCRIPTION",
+    "Threaded discussions: read, reply at any depth, vote, and bring in threads from "
+    "Reddit, Lemmy and Hacker News.",
+).strip()
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -87,7 +87,7 @@ def email_change(*, user, email: str):
         if email:
             _lock(f"email:{email.casefold()}")
         check_email_free(email, user=user)
-        type(user).objects.filter(pk=user.pk).update(email=email)
+        get_user_model().objects.filter(pk=user.pk).update(email=email)
         user.email = email
     return user
 

@@ -203,16 +203,11 @@ def test_removing_the_address(alice_client, a_user):
 
 
 def test_changing_the_password_keeps_this_session(alice_client, client, a_user):
-    wrong = alice_client.post(
-        "/settings/password/",
-        {"old_password": "nope", "new_password1": "n3w-secret-words", "new_password2": "n3w-secret-words"},
-    )  # fmt: skip
+    new = {"new_password1": "n3w-secret-words", "new_password2": "n3w-secret-words"}
+    wrong = alice_client.post("/settings/password/", {"old_password": "nope", **new})
     assert wrong.status_code == 400
     assert "Your old password was entered incorrectly." in text(wrong)
-    response = alice_client.post(
-        "/settings/password/",
-        {"old_password": PASSWORD, "new_password1": "n3w-secret-words", "new_password2": "n3w-secret-words"},
-    )  # fmt: skip
+    response = alice_client.post("/settings/password/", {"old_password": PASSWORD, **new})
     assert response.status_code == 302
     assert "Your password is changed." in text(alice_client.get("/settings/"))
     assert User.objects.get(pk=a_user.pk).check_password("n3w-secret-words")

@@ -133,3 +133,19 @@ def test_account_close_needs_the_password(a_user, a_thread, another_user):
 def test_account_remove_of_someone_else_is_refused(a_user, another_user):
     with pytest.raises(PermissionDenied):
         services.account_remove(user=a_user, by=another_user)
+
+
+@pytest.mark.django_db
+def test_the_admins_add_user_form_follows_the_name_rules(client, a_user):
+    root = User.objects.create_superuser("root", "root@example.com", "pw-for-tests-1")
+    client.force_login(root)
+    data = {"username": "аlice", "usable_password": "true",
+            "password1": "correct-horse-1", "password2": "correct-horse-1"}  # fmt: skip
+    response = client.post("/admin/auth/user/add/", data)
+    assert response.status_code == 200
+    assert "cyrillic small letter a" in response.content.decode()
+    response = client.post("/admin/auth/user/add/", {**data, "username": "ALICE"})
+    assert "The name “ALICE” is taken" in response.content.decode()
+    response = client.post("/admin/auth/user/add/", {**data, "username": "carol"})
+    assert response.status_code == 302
+    assert User.objects.filter(username="carol").exists()

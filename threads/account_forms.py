@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserCreationForm
 
 from threads import services
 from threads.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, NAME_RULE
@@ -50,6 +50,15 @@ class SignupForm(UserCreationForm):
         email = services.normalized_email(self.cleaned_data.get("email", ""))
         services.check_email_free(email)
         return email
+
+
+class AdminAccountCreationForm(AdminUserCreationForm):
+    """The admin's "add user" form, held to the same name rules as sign-up."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        services.check_new_name(username)
+        return username
 
 
 class EmailChangeForm(forms.Form):

@@ -64,9 +64,13 @@ def _settings_page(request, status=200, **forms):
     """The settings page with any bound form that was just sent, the rest fresh."""
     user = request.user
     profile = Profile.of(user)
+    password_form = forms.get("password_form") or PasswordChangeForm(user)
+    # Django's form focuses its first field; on a page of several forms that would
+    # scroll past the sections above it.
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     context = {
         "email_form": forms.get("email_form") or EmailChangeForm(),
-        "password_form": forms.get("password_form") or PasswordChangeForm(user),
+        "password_form": password_form,
         "sort_form": forms.get("sort_form")
         or CommentSortForm(initial={"default_comment_sort": profile.default_comment_sort}),
         "profile": profile,

@@ -54,6 +54,14 @@ class SampleSite:
             "signup": (reverse("threads:signup"), False),
             "login": (reverse("login"), False),
             "moderation-log": (reverse("threads:moderation-log"), False),
+            "settings": (reverse("threads:settings"), True),
+            "account-delete": (reverse("threads:account-delete"), True),
+            "password-reset": (reverse("password_reset"), False),
+            "password-reset-done": (reverse("password_reset_done"), False),
+            "password-reset-bad-link": (
+                reverse("password_reset_confirm", args=["MQ", "set-password"]),
+                False,
+            ),
         }
 
 

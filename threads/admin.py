@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
+from threads.account_forms import AdminAccountCreationForm
 from threads.models import (
     Ban,
     Comment,
@@ -406,6 +407,7 @@ admin.site.unregister(User)
 class ForumUserAdmin(UserAdmin):
     """Django's user admin plus ban/unban; only superusers edit accounts themselves."""
 
+    add_form = AdminAccountCreationForm  # new accounts follow the name rules (threads.names)
     list_display = ["username", "email", "is_staff", "is_active", "banned", "date_joined"]
     list_filter = [*UserAdmin.list_filter, BannedFilter]
     actions = ["ban_users", "unban_users"]

@@ -16,6 +16,6 @@ class ThreadsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
-        from threads import checks  # noqa: F401  (registers the deploy check)
+        from threads import checks, mail  # noqa: F401  (they register the deploy checks)
 
         post_migrate.connect(_sync_moderators_group, sender=self)

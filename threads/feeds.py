@@ -52,7 +52,7 @@ class ThreadCommentsFeed(ForumFeed):
         return (
             Comment.objects.for_thread(obj)
             .visible()
-            .select_related("author")
+            .select_related("author", "thread")  # the thread's source names imported authors
             .order_by("-created_at", "-id")[: limits.FEED_SIZE]
         )
 

@@ -27,3 +27,6 @@ FEED_SIZE = 30
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
+
+# Accounts
+EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new address works

@@ -84,6 +84,52 @@ def path_segment(text: str) -> str:
     return quote(text, safe=_SEGMENT_SAFE)
 
 
+# Whose words these are: a member's name links to their page; an imported author is a
+# name from elsewhere, not an account here, so it is shown with its source beside it
+# ("alice (reddit)"), in italics, and never links to a member's page (a member may hold
+# the same name); a removed account shows "[deleted]". Templates (``_author.html``), the
+# comment tree (``threads.rendering``) and the feeds all take the words from here.
+
+IMPORT_SOURCES = {"reddit": "reddit", "hn": "HN", "lemmy": "Lemmy"}  # source key prefix
+IMPORTED_LABEL = "imported"  # any other source
+IMPORTED_TITLE = "imported name from {source}: not an account on this forum"
+DELETED_AUTHOR_LABEL = "[deleted]"
+
+
+def source_label(source: str) -> str:
+    """The site a thread was imported from, as readers know it: ``reddit:abc`` is
+    "reddit"; a key without a known site is "imported"."""
+    return IMPORT_SOURCES.get(source.partition(":")[0], IMPORTED_LABEL)
+
+
+def author_label(username: str, author_name: str, source: str = "", *, site: str = "") -> str:
+    """The words that name an author: the member's name, an imported name with its source
+    (``site`` when already worked out, else from the thread's ``source`` key), or
+    "[deleted]"."""
+    if username:
+        return username
+    if author_name:
+        return f"{author_name} ({site or source_label(source)})"
+    return DELETED_AUTHOR_LABEL
+
+
+def imported_title(label: str) -> str:
+    """The hover title of an imported name, from its label ("alice (reddit)")."""
+    site = label.rpartition(" (")[2].rstrip(")") or IMPORTED_LABEL
+    return IMPORTED_TITLE.format(source=site)
+
+
+def unlinked_author_html(label: str) -> str:
+    """A name that links nowhere, as safe HTML: "[deleted]", or an imported name marked
+    as one (``author_label``'s words)."""
+    if label == DELETED_AUTHOR_LABEL:
+        return f'<span class="author">{DELETED_AUTHOR_LABEL}</span>'
+    return (
+        f'<span class="author imported" title="{escape_html(imported_title(label))}">'
+        f"{escape_html(label)}</span>"
+    )
+
+
 # What a viewer sees of a comment: the one rule every page, feed and script answer uses.
 # A comment deleted by its author shows "[deleted]" (its text is gone from the database);
 # one removed by a moderator shows "[removed by moderator]" to everyone, and moderators

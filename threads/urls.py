@@ -1,6 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
+from threads.views import accounts
 
 app_name = "threads"
 
@@ -21,7 +22,19 @@ urlpatterns = [
     path("c/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("u/<str:username>/", views.user_detail, name="user-detail"),
-    path("accounts/signup/", views.signup, name="signup"),
     path("feed/", feeds.LatestThreadsFeed(), name="feed-threads"),
     path("thread/<int:pk>/feed/", feeds.ThreadCommentsFeed(), name="feed-thread-comments"),
+    # A member's own account (threads/views/accounts.py)
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("settings/", accounts.settings_page, name="settings"),
+    path("settings/email/", accounts.settings_email, name="settings-email"),
+    path("settings/email/remove/", accounts.settings_email_remove, name="settings-email-remove"),
+    path(
+        "settings/email/confirm/<str:token>/",
+        accounts.settings_email_confirm,
+        name="settings-email-confirm",
+    ),
+    path("settings/password/", accounts.settings_password, name="settings-password"),
+    path("settings/sort/", accounts.settings_sort, name="settings-sort"),
+    path("settings/delete/", accounts.account_delete, name="account-delete"),
 ]

@@ -21,7 +21,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from threads import limits, tree
+from threads import limits, presentation, tree
 
 DELETED_AUTHOR = "[deleted]"
 
@@ -66,7 +66,13 @@ class Contribution(models.Model):
 
     @property
     def shown_author(self) -> str:
-        return shown_author(self.author, self.author_name)
+        return shown_author(self.author, self.author_name, self.import_source)
+
+    @property
+    def import_source(self) -> str:
+        """The thread's import key (``reddit:abc``), which names where an imported author
+        wrote; "" for threads written here."""
+        raise NotImplementedError
 
 
 class ThreadQuerySet(models.QuerySet):
@@ -124,6 +130,10 @@ class Thread(Contribution):
 
     def get_absolute_url(self):
         return reverse("threads:thread-detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def import_source(self) -> str:
+        return self.source
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -234,6 +244,11 @@ class Comment(Contribution, MPTTModel):
         return reverse("threads:comment-detail", kwargs={"pk": self.pk})
 
     @property
+    def import_source(self) -> str:
+        # Only an imported name needs its thread's key: no query for members' comments.
+        return self.thread.source if self.author_name and self.author_id is None else ""
+
+    @property
     def is_gone(self) -> bool:
         """Deleted by its author or removed by a moderator: the public sees a placeholder
         instead of the text (``threads.presentation.comment_body_html``)."""
@@ -254,11 +269,12 @@ Comment._meta.indexes = [
 ]
 
 
-def shown_author(author, author_name: str) -> str:
-    """Accounts show their username; imported names show as given; deleted accounts vanish."""
+def shown_author(author, author_name: str, source: str = "") -> str:
+    """Accounts show their username; imported names show with their source beside them
+    ("alice (reddit)"); deleted accounts vanish: ``presentation.author_label``'s rule."""
     if author is not None:
         return author.get_username()
-    return author_name or DELETED_AUTHOR
+    return presentation.author_label("", author_name, source)
 
 
 class VoteQuerySet(models.QuerySet):

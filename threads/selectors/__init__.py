@@ -7,6 +7,7 @@
 - ``moderation``: the public log
 """
 
+from threads.selectors.accounts import preferred_comment_sort
 from threads.selectors.comment_tree import (
     CommentPage,
     CommentRow,
@@ -28,4 +29,5 @@ __all__ = [
     "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
     "user_activity", "user_karma",
+    "preferred_comment_sort",
 ]  # fmt: skip

@@ -7,6 +7,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``imports``: the import writer
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
+- ``members``: a member's own account: joining (the name rules), email, settings, leaving
 """
 
 from threads.services.accounts import (
@@ -32,6 +33,19 @@ from threads.services.comments import (
     thread_create,
 )
 from threads.services.imports import ImportResult, thread_import
+from threads.services.members import (
+    BAD_COMMENT_SORT,
+    EMAIL_TAKEN,
+    EMAIL_UNCHANGED,
+    WRONG_PASSWORD,
+    account_close,
+    account_create,
+    check_email_free,
+    check_new_name,
+    comment_sort_set,
+    email_change,
+    normalized_email,
+)
 from threads.services.moderation import (
     ALREADY_REPORTED,
     REPORT_GONE_COMMENT,
@@ -81,4 +95,7 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+    "BAD_COMMENT_SORT", "EMAIL_TAKEN", "EMAIL_UNCHANGED", "WRONG_PASSWORD", "account_close",
+    "account_create", "check_email_free", "check_new_name", "comment_sort_set", "email_change",
+    "normalized_email",
 ]  # fmt: skip

@@ -145,3 +145,10 @@ def comment_reply_form(context, comment_id: int, author: str) -> SafeString:
             comment_id=comment_id, author=author, csrf_token=_csrf_token(context)
         )
     )
+
+
+@register.filter
+def unlinked_author(label: str) -> SafeString:
+    """``{{ name|unlinked_author }}``: a name without an account ("[deleted]", or an
+    imported author shown with its source), marked so it cannot pass for a member."""
+    return mark_safe(presentation.unlinked_author_html(str(label)))

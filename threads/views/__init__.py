@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from threads import drafts, limits, selectors, services
-from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
+from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
@@ -92,9 +92,13 @@ def thread_list(request):
     )
 
 
-def _comment_sort(request) -> str:
+def _comment_sort(request, *, preferred: bool = False) -> str:
+    """The order asked for in ``?sort=``; else, on a page that opens a thread
+    (``preferred``), the member's chosen order (settings); else the site's."""
     sort = request.GET.get("sort")
-    return sort if sort in COMMENT_SORTS else DEFAULT_COMMENT_SORT
+    if sort in COMMENT_SORTS:
+        return sort
+    return selectors.preferred_comment_sort(request.user) if preferred else DEFAULT_COMMENT_SORT
 
 
 def _reply_to(request) -> int | None:
@@ -111,7 +115,7 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         query = request.GET.urlencode()
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(canonical, permanent=True)
-    sort = _comment_sort(request)
+    sort = _comment_sort(request, preferred=True)
     tree = selectors.comment_batch(thread, viewer=request.user, sort=sort)
     reply_to = reply_to if reply_to is not None else _reply_to(request)
     kept = "" if form else _kept_reply(request, thread.pk, None)
@@ -186,7 +190,7 @@ def _single_comment_html(request, thread, comment) -> str:
 def comment_detail(request, pk):
     """One comment's own page: its parents above for context, its replies below."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    sort = _comment_sort(request)
+    sort = _comment_sort(request, preferred=True)
     page = selectors.comment_page(comment, viewer=request.user, sort=sort)
     context = {
         "thread": comment.thread,
@@ -362,20 +366,6 @@ def comment_delete(request, pk):
             return JsonResponse({"deleted": comment.pk})
         return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
     return render(request, "threads/comment_delete.html", {"comment": comment})
-
-
-def signup(request):
-    """Create an account and log in."""
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)
-        messages.success(request, f"Welcome, {user.username}!")
-        next_url = request.POST.get("next") or request.GET.get("next") or ""
-        safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-        return redirect(next_url if safe else reverse("threads:thread-list"))
-    context = {"form": form, "next": request.GET.get("next", "")}
-    return render(request, "registration/signup.html", context)
 
 
 def user_detail(request, username):

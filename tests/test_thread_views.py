@@ -243,3 +243,13 @@ def test_a_moderator_cannot_pin_a_deleted_thread(client, a_thread, a_user, a_mod
         response.status_code == 400
         and escape(services.PIN_GONE_THREAD) in response.content.decode()
     )
+
+
+def test_an_edit_refused_by_a_lock_keeps_what_was_typed(client, a_thread, a_user, a_moderator):
+    client.force_login(a_user)
+    services.thread_lock(moderator=a_moderator, thread=a_thread)
+    response = client.post(url("edit", a_thread), {"body": "my careful words"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "my careful words" in page and "This thread is locked" in page
+    assert fresh(a_thread).body == ""

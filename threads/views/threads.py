@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -56,15 +56,20 @@ def thread_edit(request, pk):
     if thread.is_deleted:
         raise ValidationError(services.THREAD_ALREADY_DELETED)
     form = ThreadBodyForm(request.POST or None, initial={"body": thread.body})
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.thread_edit(user=request.user, thread=thread, body=form.cleaned_data["body"])
         except ValidationError as error:
             form.add_error("body", error)
+        except PermissionDenied as error:  # locked or removed meanwhile: keep what was typed
+            form.add_error("body", str(error))
+            status = 403
         else:
             messages.success(request, THREAD_EDITED)
             return redirect(thread)
-    status = 400 if form.errors else 200
+    if form.errors and status == 200:
+        status = 400
     return render(
         request, "threads/thread_edit.html", {"form": form, "thread": thread}, status=status
     )

@@ -186,3 +186,16 @@ def test_the_selector_leaves_out_removed_for_members(a_moderator):
     as_mod = selectors.front_page("new", page_number=1, viewer=a_moderator)
     assert [t.pk for t in as_mod.threads] == [removed.pk, shown.pk]
     assert presentation.sees_removed_text(a_moderator)
+
+
+def test_pins_longer_than_a_page_run_on_to_the_next(a_moderator, monkeypatch):
+    monkeypatch.setattr(limits, "THREADS_PER_PAGE", 2)
+    rest = [make_thread(title=f"R{n}") for n in range(2)]
+    pins = [make_thread(title=f"P{n}") for n in range(3)]
+    for thread in pins:
+        services.thread_pin(moderator=a_moderator, thread=thread)
+    pages = [selectors.front_page("new", page_number=n, viewer=None) for n in (1, 2, 3)]
+    shown = [[t.title for t in page.threads] for page in pages]
+    assert shown == [["P0", "P1"], ["P2", "R1"], ["R0"]]
+    assert [t.rank for t in pages[1].threads] == [3, 4]
+    assert pages[0].page.paginator.count == len(rest) + len(pins)

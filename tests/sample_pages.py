@@ -41,6 +41,7 @@ class SampleSite:
     own: Comment  # alice's comment (edit and delete render)
     reply: Comment  # bob's reply to it, two levels deep (report renders)
     own_thread: Thread  # alice's thread, pinned and edited (its edit and delete render)
+    moderator: object  # mia, who pinned it and removed carol's spam thread
 
     def pages(self) -> dict[str, tuple[str, bool]]:
         """Every page to check: name -> (path, seen as the logged-in member)."""
@@ -97,4 +98,7 @@ def make_sample_site() -> SampleSite:
     services.thread_pin(moderator=moderator, thread=own_thread)
     removed_thread = make_thread(author=carol, title="Spam thread")
     services.thread_remove(moderator=moderator, thread=removed_thread, reason="spam")
-    return SampleSite(thread=thread, member=alice, own=own, reply=reply, own_thread=own_thread)
+    return SampleSite(
+        thread=thread, member=alice, own=own, reply=reply, own_thread=own_thread,
+        moderator=moderator,
+    )  # fmt: skip

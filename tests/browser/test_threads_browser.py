@@ -53,7 +53,7 @@ def test_a_moderator_pins_then_removes_a_thread_from_its_page(live_server, brows
     page.goto(f"{live_server.url}{older.get_absolute_url()}")
     page.click("summary:has-text('Moderate this thread')")
     page.click("button[value=remove]")  # no reason: the page says so and keeps the form
-    assert "Give a reason" in page.locator("ul.errors").inner_text()
+    assert "Give a reason" in page.locator(".errors").inner_text()
     page.fill("#mod-reason", "off topic")
     page.click("button[value=remove]")
     assert "A moderator removed this thread" in page.locator("main").inner_text()

@@ -203,7 +203,7 @@ class ThreadFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen and chosen.isdigit() and all(str(t.pk) != chosen for t in threads):
             threads = list(Thread.objects.filter(pk=chosen)) + threads
-        return [(str(t.pk), Truncator(t.title).chars(50)) for t in threads]
+        return [(str(t.pk), Truncator(t).chars(50)) for t in threads]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -509,7 +509,8 @@ class ModerationLogAdmin(ReadOnlyAdmin):
         if entry.comment_id:
             return f"comment #{entry.comment_id}"
         if entry.thread_id:
-            return f"thread “{entry.thread}”"
+            title = presentation.thread_title_text(entry.thread, moderator_view=True)
+            return f"thread “{title}”"
         if entry.user_id:
             return f"user {entry.user}"
         return "—"
@@ -522,3 +523,7 @@ class VoteAdmin(ReadOnlyAdmin):
     list_display = ["user", "value", "comment", "thread", "created_at"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "comment", "thread"]
+
+
+# Threads' removal, pins, report queue and purge: a module of their own.
+from threads import admin_threads  # noqa: E402, F401

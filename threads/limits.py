@@ -23,6 +23,7 @@ THREADS_PER_PAGE = 30
 USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
+MAX_PINNED_THREADS = 3  # pinned threads atop the front page: a few, or the page is all pins
 
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024

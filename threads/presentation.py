@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape as _escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -171,6 +171,47 @@ def comment_body_text(comment, *, moderator_view: bool = False) -> str:
     if comment.is_deleted and not comment.body:
         return DELETED_PLACEHOLDER
     return comment.body
+
+
+# What a viewer sees of a thread, by the same rule: every page, feed and admin list that
+# shows a thread's title, link or text asks here. A thread deleted by its author reads
+# "[deleted]" (its title, link and text are gone from the database); one removed by a
+# moderator reads "[removed by moderator]" to everyone but moderators, who see the
+# stored title and text under the mark, so they can judge and restore it.
+
+
+def thread_title_text(thread, *, moderator_view: bool = False) -> str:
+    """The title a viewer sees: the stored one, or the placeholder."""
+    if thread.is_deleted:
+        return DELETED_PLACEHOLDER
+    if thread.is_removed and not moderator_view:
+        return REMOVED_PLACEHOLDER
+    return thread.title
+
+
+def thread_link_url(thread, *, moderator_view: bool = False) -> str:
+    """The link a link post points to, or "" when the viewer may not follow it."""
+    if thread.is_deleted or (thread.is_removed and not moderator_view):
+        return ""
+    return thread.url
+
+
+def thread_body_html(thread, *, moderator_view: bool = False) -> str:
+    """The thread's text as safe HTML: stored, or the placeholder (a gone link post with
+    no text still says it is gone)."""
+    if thread.is_removed or thread.is_deleted:
+        return comment_body_html(thread, moderator_view=moderator_view)
+    return thread.body_html
+
+
+def link_domain(url: str) -> str:
+    """``example.com`` for ``https://www.example.com/a?b``: shown beside a link post's
+    title, as Hacker News and Reddit do."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed address (stored before validation) shows no domain
+        return ""
+    return host.removeprefix("www.")
 
 
 # Markup written by both the comment tree (``threads.rendering``) and the templates

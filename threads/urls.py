@@ -2,6 +2,7 @@ from django.urls import path
 
 from threads import feeds, views
 from threads.views import accounts
+from threads.views import threads as thread_views
 
 app_name = "threads"
 
@@ -13,6 +14,10 @@ urlpatterns = [
     path("thread/<int:pk>/reply/", views.thread_reply, name="thread-reply"),
     path("thread/<int:pk>/vote/", views.thread_vote, name="thread-vote"),
     path("thread/<int:pk>/more/", views.thread_more, name="thread-more"),
+    path("thread/<int:pk>/edit/", thread_views.thread_edit, name="thread-edit"),
+    path("thread/<int:pk>/delete/", thread_views.thread_delete, name="thread-delete"),
+    path("thread/<int:pk>/report/", thread_views.thread_report, name="thread-report"),
+    path("thread/<int:pk>/moderate/", thread_views.thread_moderate, name="thread-moderate"),
     path("c/<int:pk>/", views.comment_detail, name="comment-detail"),
     path("c/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("c/<int:pk>/vote/", views.comment_vote, name="comment-vote"),

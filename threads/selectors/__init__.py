@@ -20,7 +20,16 @@ from threads.selectors.comment_tree import (
     single_comment_tree,
     sort_rows,
 )
-from threads.selectors.front_page import THREAD_SORTS, thread_ids_by, thread_vote, threads_in_order
+from threads.selectors.front_page import (
+    THREAD_SORTS,
+    FrontPage,
+    front_page,
+    pinned_ids,
+    thread_ids_by,
+    thread_vote,
+    thread_votes,
+    threads_in_order,
+)
 from threads.selectors.moderation import moderation_log_entries
 from threads.selectors.users import active_ban, user_activity, user_karma
 
@@ -30,4 +39,5 @@ __all__ = [
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
     "user_activity", "user_karma",
     "preferred_comment_sort",
+    "FrontPage", "front_page", "pinned_ids", "thread_votes",
 ]  # fmt: skip

@@ -81,15 +81,10 @@ def back_to(request, comment: Comment, thread: Thread) -> str:
 def thread_list(request):
     """The front page: threads by hot, new or top."""
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.THREAD_SORTS else "hot"
-    page = Paginator(selectors.thread_ids_by(sort), limits.THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    threads = selectors.threads_in_order(page.object_list)
-    return render(
-        request,
-        "threads/thread_list.html",
-        {"threads": threads, "page": page, "sort": sort, "sorts": selectors.THREAD_SORTS},
-    )
+    front = selectors.front_page(sort, page_number=request.GET.get("page"), viewer=request.user)
+    context = {"threads": front.threads, "page": front.page, "sort": sort,
+               "sorts": selectors.THREAD_SORTS}  # fmt: skip
+    return render(request, "threads/thread_list.html", context)
 
 
 def _comment_sort(request, *, preferred: bool = False) -> str:
@@ -111,7 +106,7 @@ def _reply_to(request) -> int | None:
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
     """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
-    if slug != thread.slug and request.method == "GET":
+    if slug != thread.url_slug and request.method == "GET":
         query = request.GET.urlencode()
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(canonical, permanent=True)
@@ -297,7 +292,7 @@ def _post_reply(request, thread, *, parent):
     if wants_json(request):
         return refusal(ValidationError(form.errors.get("body", [])))
     return thread_detail(
-        request, thread.pk, thread.slug, form=form, reply_to=parent.pk if parent else None,
+        request, thread.pk, thread.url_slug, form=form, reply_to=parent.pk if parent else None,
         status=400,
     )  # fmt: skip
 
@@ -331,7 +326,16 @@ def thread_vote(request, pk):
     thread = get_object_or_404(Thread, pk=pk)
     if request.method != "POST":
         return redirect(thread)
-    return _vote(request, thread, thread.get_absolute_url())
+    return _vote(request, thread, _next_page(request) or thread.get_absolute_url())
+
+
+def _next_page(request) -> str:
+    """Where a form asks to go back to (the front page's vote arrows), if it is this site."""
+    next_url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if next_url and safe else ""
 
 
 @refusals_answered

@@ -17,5 +17,8 @@ class ThreadsConfig(AppConfig):
 
     def ready(self):
         from threads import checks  # noqa: F401  (registers the deploy check)
+        from threads import cache_checks, login_protection  # noqa: F401  (checks, receivers)
+
+        cache_checks.say_if_local_memory()
 
         post_migrate.connect(_sync_moderators_group, sender=self)

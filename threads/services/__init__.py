@@ -7,6 +7,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``imports``: the import writer
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
+- ``speed``: the heated-exchange speed limit, and who is exempt from content limits
 """
 
 from threads.services.accounts import (
@@ -60,6 +61,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.speed import HEATED_REPLY, TooFast, ensure_not_heated, exempt_from_limits
 from threads.services.votes import (
     BAD_VOTE_VALUE,
     CANNOT_VOTE_OWN,
@@ -81,4 +83,5 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+    "HEATED_REPLY", "TooFast", "ensure_not_heated", "exempt_from_limits",
 ]  # fmt: skip

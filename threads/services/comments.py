@@ -19,6 +19,7 @@ from threads import tree
 from threads.markup import render_markdown
 from threads.models import Comment, ModerationLog, Thread
 from threads.services import moderation
+from threads.services.speed import ensure_not_heated
 from threads.services.permissions import (
     COMMENT_REMOVED,
     THREAD_LOCKED,
@@ -55,6 +56,7 @@ def comment_create(*, author, thread: Thread, body: str, parent: Comment | None 
     """Add a comment to ``thread``: top-level when ``parent`` is None, else a reply to it."""
     ensure_can_write(author)
     body = clean_text(body)
+    ensure_not_heated(author, parent)
     comment = Comment(
         thread_id=thread.pk, author=author, body=body, body_html=render_markdown(body)
     )

@@ -16,8 +16,8 @@ class ThreadsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
-        from threads import checks  # noqa: F401  (registers the deploy check)
-        from threads import cache_checks, login_protection  # noqa: F401  (checks, receivers)
+        # Registers the deploy checks and login_protection's signal receivers.
+        from threads import cache_checks, checks, login_protection  # noqa: F401
 
         cache_checks.say_if_local_memory()
 

@@ -72,10 +72,10 @@ def _escalate(sender, request=None, **kwargs):
         return
     ip = client_ip(request)
     marker = f"login:locked:{ip}"
-    if cache.add(marker, 1, timeout=int(cool_off(request).total_seconds())):
-        if not cache.add(_level_key(ip), 1, timeout=DAY):
-            cache.incr(_level_key(ip))
-            cache.touch(_level_key(ip), timeout=DAY)
+    new_lockout = cache.add(marker, 1, timeout=int(cool_off(request).total_seconds()))
+    if new_lockout and not cache.add(_level_key(ip), 1, timeout=DAY):
+        cache.incr(_level_key(ip))
+        cache.touch(_level_key(ip), timeout=DAY)
     seconds = int(cool_off(request).total_seconds())
     cache.touch(marker, timeout=seconds)
     axes_cache = get_cache()

@@ -19,7 +19,6 @@ from threads import tree
 from threads.markup import render_markdown
 from threads.models import Comment, ModerationLog, Thread
 from threads.services import moderation
-from threads.services.speed import ensure_not_heated
 from threads.services.permissions import (
     COMMENT_REMOVED,
     THREAD_LOCKED,
@@ -29,6 +28,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.speed import ensure_not_heated
 
 PARENT_IN_OTHER_THREAD = "You can only reply to a comment in the same thread."
 PARENT_GONE = tree.PARENT_GONE

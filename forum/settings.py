@@ -168,13 +168,13 @@ RATELIMIT_IP_META_KEY = "threads.client_ip.client_ip"
 # Login (django-axes, counting in the cache): LOGIN_FAILURE_LIMIT failed logins from one
 # address, for one account or across accounts, refuse that address for a cool-off that
 # doubles with each further lockout within a day (up to LOGIN_COOLOFF_MAX_SECONDS).
-# Failures for one account from many addresses slow that account down instead:
-# after ACCOUNT_SLOWDOWN_AFTER of them within an hour, it takes one attempt per
-# ACCOUNT_SLOWDOWN_SECONDS, except from a browser that logged into it before.
+# Failures for one account from many addresses slow that account down instead: once
+# ACCOUNT_SLOWDOWN_AFTER different addresses failed within an hour, it takes one attempt
+# per ACCOUNT_SLOWDOWN_SECONDS, except from a browser that logged into it before.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "4"))  # Lobsters: 4/min
 LOGIN_COOLOFF_SECONDS = int(os.environ.get("DJANGO_LOGIN_COOLOFF_SECONDS", "900"))
 LOGIN_COOLOFF_MAX_SECONDS = int(os.environ.get("DJANGO_LOGIN_COOLOFF_MAX_SECONDS", "86400"))
-ACCOUNT_SLOWDOWN_AFTER = int(os.environ.get("DJANGO_ACCOUNT_SLOWDOWN_AFTER", "10"))
+ACCOUNT_SLOWDOWN_AFTER = int(os.environ.get("DJANGO_ACCOUNT_SLOWDOWN_AFTER", "5"))
 ACCOUNT_SLOWDOWN_SECONDS = int(os.environ.get("DJANGO_ACCOUNT_SLOWDOWN_SECONDS", "10"))
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT

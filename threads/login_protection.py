@@ -6,9 +6,9 @@ and a slow-down for an account attacked from many addresses.
   with each further lockout of that address within a day, up to
   ``LOGIN_COOLOFF_MAX_SECONDS``. The site's login and the admin's both authenticate
   through axes.
-- Failures for one username are counted too, from any address. Past
-  ``ACCOUNT_SLOWDOWN_AFTER`` within an hour the account is not locked (an attacker could
-  then lock its owner out at will) but slowed down: one attempt per
+- The addresses failing for one username are counted too. Once
+  ``ACCOUNT_SLOWDOWN_AFTER`` different addresses failed within an hour, the account is
+  not locked (an attacker could then lock its owner out at will) but slowed down: one attempt per
   ``ACCOUNT_SLOWDOWN_SECONDS`` for everyone, except a browser that logged into it before
   (a signed cookie set at each successful login). Guessing drops to a few hundred tries
   an hour at most; the owner, at home, is not held up at all.
@@ -93,10 +93,15 @@ def lockout_response(request, original_response=None, credentials=None):
 
 @receiver(user_login_failed)
 def _count_account_failure(sender, credentials=None, request=None, **kwargs):
+    """One more address failing for this username within the hour (each counts once),
+    so failures from a single address, locked out on their own, never slow it down."""
     username = (credentials or {}).get("username") or ""
-    if not username:
+    if not username or request is None or getattr(request, "axes_locked_out", False):
         return
-    key = _account_key(username, "failures")
+    seen = _account_key(f"{username}\n{client_ip(request)}", "address")
+    if not cache.add(seen, 1, timeout=HOUR):
+        return
+    key = _account_key(username, "addresses")
     if not cache.add(key, 1, timeout=HOUR):
         try:
             cache.incr(key)
@@ -114,7 +119,7 @@ def account_slowdown(request) -> tuple[str, int] | None:
     username = request.POST.get("username", "")
     if not username or known_device(request, username):
         return None
-    if cache.get(_account_key(username, "failures"), 0) < settings.ACCOUNT_SLOWDOWN_AFTER:
+    if cache.get(_account_key(username, "addresses"), 0) < settings.ACCOUNT_SLOWDOWN_AFTER:
         return None
     seconds = settings.ACCOUNT_SLOWDOWN_SECONDS
     if cache.add(_account_key(username, "slot"), 1, timeout=seconds):
@@ -154,6 +159,6 @@ def reset(*, ip: str | None = None, username: str | None = None) -> int:
         cleared += axes_reset(ip=ip)
         cleared += bool(cache.delete(_level_key(ip))) + bool(cache.delete(f"login:locked:{ip}"))
     if username:
-        for what in ("failures", "slot"):
+        for what in ("addresses", "slot"):
             cleared += bool(cache.delete(_account_key(username, what)))
     return cleared

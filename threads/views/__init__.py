@@ -369,7 +369,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}!")
         next_url = request.POST.get("next") or request.GET.get("next") or ""
         safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})

@@ -111,7 +111,7 @@ def test_the_owners_browser_is_not_slowed_down(guarded, client):
 
 
 def test_unlock_login_clears_an_address_and_a_username(guarded, client):
-    for i in range(3):
+    for _ in range(3):
         login(client, "alice", "wrong", "10.5.0.1")
     for i in range(5):
         login(client, "alice", "wrong", f"10.5.1.{i}")

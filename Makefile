@@ -88,7 +88,7 @@ lint: $(VENV)/.installed-test
 # Production settings, static files collected as make serve does (into a scratch folder):
 # proves collectstatic's manifest works and that check --deploy has nothing to say.
 check-deploy: $(VENV)/.installed-test
-	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example \
+	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdef \
 	  DJANGO_STATIC_ROOT="$$(mktemp -d)" && \
 	$(MANAGE) collectstatic --no-input -v0 && \

@@ -100,10 +100,8 @@ def test_signups_from_one_address_count_once_across_both_processes(two_servers):
     statuses = []
     for i in range(6):
         port = two_servers[i % 2]
-        answer = Browser(port).post_form(
-            "/accounts/signup/",
-            {"username": f"shared{i}", "password1": "a-Long-pass-481", "password2": "a-Long-pass-481"},
-        )  # fmt: skip
+        password = {"password1": "a-Long-pass-481", "password2": "a-Long-pass-481"}
+        answer = Browser(port).post_form("/accounts/signup/", {"username": f"shared{i}", **password})
         statuses.append((port, answer.status))
     assert statuses == [(8180, 302), (8181, 302), (8180, 302), (8181, 429), (8180, 429),
                         (8181, 429)]  # fmt: skip

@@ -70,8 +70,11 @@ def two_servers(tmp_path_factory):
     servers = [
         subprocess.Popen(
             [str(BIN / "gunicorn"), "forum.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )  # fmt: skip
         for port in PORTS
     ]
@@ -101,7 +104,8 @@ def test_signups_from_one_address_count_once_across_both_processes(two_servers):
     for i in range(6):
         port = two_servers[i % 2]
         password = {"password1": "a-Long-pass-481", "password2": "a-Long-pass-481"}
-        answer = Browser(port).post_form("/accounts/signup/", {"username": f"shared{i}", **password})
+        form = {"username": f"shared{i}", **password}
+        answer = Browser(port).post_form("/accounts/signup/", form)
         statuses.append((port, answer.status))
     assert statuses == [(8180, 302), (8181, 302), (8180, 302), (8181, 429), (8180, 429),
                         (8181, 429)]  # fmt: skip

@@ -196,3 +196,13 @@ def test_nothing_is_limited_when_the_limits_are_off(limits_on, client, a_thread,
     limits_on.RATE_LIMITS_ENABLED = False
     client.force_login(a_user)
     assert {reply(client, a_thread, f"x{i}", **FETCH).status_code for i in range(6)} == {201}
+
+
+def test_a_cache_that_does_not_answer_lets_requests_through_and_says_so(
+    limits_on, client, a_thread, a_user, caplog
+):
+    client.force_login(established(a_user))
+    limits_on.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
+    assert {reply(client, a_thread, f"d{i}", **FETCH).status_code for i in range(4)} == {201}
+    assert "Rate limit comment not counted" in caplog.text

@@ -26,6 +26,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from threads import login_protection
 from threads.services.speed import TooFast, exempt_from_limits, wait_words
@@ -114,7 +115,7 @@ def check(request, name: str) -> Refusal | None:
     for rate in _rates(name, getattr(request, "user", None)):
         try:
             usage = get_usage(request, group=f"forum.{name}", key=key, rate=rate, increment=True)
-        except (OSError, ConnectionError) as error:  # the cache is down: serve, and say so
+        except (OSError, RedisError) as error:  # the cache is down: serve, and say so
             log.error("Rate limit %s not counted: %s", name, error)
             return None
         if usage and usage["should_limit"]:

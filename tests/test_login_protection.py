@@ -94,7 +94,7 @@ def test_one_account_attacked_from_many_addresses_is_slowed_not_locked(guarded, 
     assert login(client, "alice", "wrong", "10.8.0.10").status_code == 200  # this slot's try
     slowed = login(client, "alice", PASSWORD, "10.8.0.11")
     assert slowed.status_code == 429
-    assert slowed["Retry-After"] == "30"
+    assert 28 <= int(slowed["Retry-After"]) <= 30
     assert "many failed logins with this username" in slowed.content.decode()
     ghost = [login(client, "ghost", "wrong", f"10.7.0.{i}").status_code for i in range(6)]
     assert ghost == [200] * 5 + [429]  # the same for a name nobody has

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 from datetime import timedelta
 
 from axes.helpers import get_cache, get_client_cache_keys
@@ -115,16 +116,20 @@ def known_device(request, username: str) -> bool:
 
 
 def account_slowdown(request) -> tuple[str, int] | None:
-    """(message, seconds) when this login must wait for its username's next slot."""
+    """(message, seconds to wait) when this login must wait for its username's next slot.
+    During a lockout every refused attempt restarts the cool-off, so a lockout's
+    ``Retry-After`` is the whole cool-off; a slot's is what is left of it."""
     username = request.POST.get("username", "")
     if not username or known_device(request, username):
         return None
     if cache.get(_account_key(username, "addresses"), 0) < settings.ACCOUNT_SLOWDOWN_AFTER:
         return None
     seconds = settings.ACCOUNT_SLOWDOWN_SECONDS
-    if cache.add(_account_key(username, "slot"), 1, timeout=seconds):
+    slot = _account_key(username, "slot")
+    if cache.add(slot, time.time() + seconds, timeout=seconds):
         return None
-    return SLOWED_DOWN.format(wait=wait_words(seconds)), seconds
+    wait = max(1, math.ceil(min(seconds, cache.get(slot, 0) - time.time())))
+    return SLOWED_DOWN.format(wait=wait_words(wait)), wait
 
 
 def after_login(request, response):

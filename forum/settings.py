@@ -184,6 +184,7 @@ AXES_LOCKOUT_CALLABLE = "threads.login_protection.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "threads.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for the admin to list
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -182,7 +182,9 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]  # one account from one address counts 
 AXES_COOLOFF_TIME = "threads.login_protection.cool_off"
 AXES_LOCKOUT_CALLABLE = "threads.login_protection.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "threads.client_ip.client_ip"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the address's count: else one valid account would let an
+# attacker reset it between guesses. The count goes a cool-off after the last failure.
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for the admin to list
 AUTHENTICATION_BACKENDS = [

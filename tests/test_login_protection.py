@@ -129,3 +129,12 @@ def test_unlock_login_needs_something_to_clear(db):
         call_command("unlock_login")
     with pytest.raises(CommandError, match="is not an IP address"):
         call_command("unlock_login", address="nowhere")
+
+
+def test_a_successful_login_between_guesses_does_not_reset_the_count(guarded, client):
+    make_user("mallory")
+    for _ in range(2):
+        login(client, "alice", "wrong", "10.4.0.1")
+    assert login(client, "mallory", PASSWORD, "10.4.0.1").status_code == 302
+    client.post(reverse("logout"))
+    assert login(client, "alice", "wrong", "10.4.0.1").status_code == 429

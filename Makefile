@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve
+	moderator import export lock serve attack
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,7 @@ lint: $(VENV)/.installed-test
 # proves collectstatic's manifest works and that check --deploy has nothing to say.
 check-deploy: $(VENV)/.installed-test
 	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example EMAIL_HOST=smtp.forum.example \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdef \
 	  DJANGO_STATIC_ROOT="$$(mktemp -d)" && \
 	$(MANAGE) collectstatic --no-input -v0 && \
@@ -121,6 +122,12 @@ bench: $(VENV)/.installed-test
 # the same refusal and --force as bench, and it removes what it seeded.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
+
+# The issue's attacks replayed on the loopback against gunicorn in production mode (own
+# SQLite, Redis db 5 under its own key prefix; REDIS must run): password guessing,
+# sign-up and comment floods, malformed requests. Prints one table; non-zero on a FAIL.
+attack: $(VENV)/.installed-test
+	$(BIN)/python -m tests.load.attack $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

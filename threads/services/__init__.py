@@ -10,6 +10,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``members``: a member's own account: joining (the name rules), email, settings, leaving
 - ``threads``: a thread's author edits and deletes it; the superuser's purge
 - ``thread_moderation``: removing, restoring and pinning threads; reports of threads
+- ``speed``: the heated-exchange speed limit, and who is exempt from content limits
 """
 
 from threads.services.accounts import (
@@ -76,6 +77,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.speed import HEATED_REPLY, TooFast, ensure_not_heated, exempt_from_limits
 from threads.services.thread_moderation import (
     ALREADY_REPORTED_THREAD,
     BAD_PIN_POSITION,
@@ -129,4 +131,5 @@ __all__ = [
     "THREAD_REMOVED", "THREAD_REPORT_REASON_REQUIRED", "ensure_author_can_change_thread",
     "thread_delete", "thread_edit", "thread_pin", "thread_purge", "thread_remove",
     "thread_report_create", "thread_reports_dismiss", "thread_restore", "thread_unpin",
+    "HEATED_REPLY", "TooFast", "ensure_not_heated", "exempt_from_limits",
 ]  # fmt: skip

@@ -10,7 +10,7 @@ from django.core import mail as outbox
 from django.core import signing
 from django.urls import reverse
 
-from tests.factories import make_comment, make_thread, make_user
+from tests.factories import logs_in, make_comment, make_thread, make_user
 from threads import limits, mail, names, services
 from threads.models import Profile
 from threads.views import accounts as views
@@ -292,7 +292,7 @@ def test_reset_mails_a_link_that_sets_a_new_password(client, a_user):
         {"new_password1": "n3w-secret-words", "new_password2": "n3w-secret-words"},
     )
     assert done["Location"] == "/accounts/reset/done/"
-    assert client.login(username="alice", password="n3w-secret-words")
+    assert logs_in(client, "alice", "n3w-secret-words")
     again = client.get(link, follow=True)
     assert "This link does not work" in text(again)
 

@@ -23,6 +23,11 @@ THREADS_PER_PAGE = 30
 USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
+INBOX_ITEMS_PER_PAGE = 25
+SAVED_ITEMS_PER_PAGE = 25
+
+# Inbox
+MENTIONS_PER_TEXT = 10  # different @names linked and told per comment or thread body
 
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024

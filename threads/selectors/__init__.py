@@ -5,6 +5,7 @@
 - ``front_page``: threads in hot, new or top order
 - ``users``: a member's activity, karma and ban
 - ``moderation``: the public log
+- ``community``: a member's inbox, saved items and blocks
 """
 
 from threads.selectors.comment_tree import (
@@ -19,6 +20,17 @@ from threads.selectors.comment_tree import (
     single_comment_tree,
     sort_rows,
 )
+from threads.selectors.community import (
+    blocked_ids,
+    blocked_users,
+    blocks,
+    inbox_items,
+    inbox_page,
+    inbox_unread_count,
+    saved_page,
+    thread_marks,
+    viewer_marks,
+)
 from threads.selectors.front_page import THREAD_SORTS, thread_ids_by, thread_vote, threads_in_order
 from threads.selectors.moderation import moderation_log_entries
 from threads.selectors.users import active_ban, user_activity, user_karma
@@ -28,4 +40,6 @@ __all__ = [
     "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
     "user_activity", "user_karma",
+    "blocked_ids", "blocked_users", "blocks", "inbox_items", "inbox_page", "inbox_unread_count",
+    "saved_page", "thread_marks", "viewer_marks",
 ]  # fmt: skip

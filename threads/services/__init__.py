@@ -7,6 +7,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``imports``: the import writer
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
+- ``inbox``, ``blocks``, ``saved``: what members hear of, whom they block, what they keep
 """
 
 from threads.services.accounts import (
@@ -81,4 +82,22 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+]  # fmt: skip
+
+# The inbox, blocks and saved items (issue 12).
+from threads.services.blocks import BLOCK_SELF, user_block, user_unblock  # noqa: E402
+from threads.services.inbox import (  # noqa: E402
+    NOT_YOUR_ITEM,
+    feed_token_rotate,
+    inbox_item_mark_read,
+    inbox_mark_all_read,
+    inbox_notify_comment,
+    inbox_notify_thread,
+)
+from threads.services.saved import item_save, item_unsave  # noqa: E402
+
+__all__ += [
+    "BLOCK_SELF", "NOT_YOUR_ITEM", "feed_token_rotate", "inbox_item_mark_read",
+    "inbox_mark_all_read", "inbox_notify_comment", "inbox_notify_thread", "item_save",
+    "item_unsave", "user_block", "user_unblock",
 ]  # fmt: skip

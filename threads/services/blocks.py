@@ -2,15 +2,17 @@
 
 A block folds the blocked member's comments and threads away for the blocker (with a
 "blocked" note; they can still be opened) and keeps their replies and mentions out of
-the blocker's inbox (``services.inbox``). The blocked member is never told.
+the blocker's inbox (``services.inbox``): neither new ones nor those already there. The
+blocked member is never told.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
-from threads.models import Block
+from threads.models import Block, InboxItem
 from threads.services.permissions import LOGIN_REQUIRED
 
 BLOCK_SELF = "You can't block yourself."
@@ -25,9 +27,18 @@ def user_block(*, user, blocked) -> Block:
     try:
         with transaction.atomic():
             block, _ = Block.objects.get_or_create(blocker=user, blocked=blocked)
+            _forget_their_items(user, blocked)
     except IntegrityError:  # a second request that raced this one made it first
         block = Block.objects.get(blocker=user, blocked=blocked)
     return block
+
+
+def _forget_their_items(user, blocked) -> None:
+    """What the blocked member's words already put in the inbox goes too."""
+    InboxItem.objects.filter(
+        Q(comment__author=blocked) | Q(comment__isnull=True, thread__author=blocked),
+        recipient=user,
+    ).delete()
 
 
 def user_unblock(*, user, blocked) -> bool:

@@ -54,6 +54,12 @@ class SampleSite:
             "signup": (reverse("threads:signup"), False),
             "login": (reverse("login"), False),
             "moderation-log": (reverse("threads:moderation-log"), False),
+            # The member's own pages (issue 12): alice saved, blocked and was answered.
+            "inbox": (reverse("threads:inbox"), True),
+            "saved": (reverse("threads:saved"), True),
+            "blocked": (reverse("threads:blocked"), True),
+            "user-member": (reverse("threads:user-detail", args=["dan"]), True),
+            "front-member": (reverse("threads:thread-list"), True),
         }
 
 
@@ -64,7 +70,7 @@ def make_sample_site() -> SampleSite:
         author=bob, title="Tabs or spaces?", url="https://example.com/style",
         body="Settle it *once*.",
     )  # fmt: skip
-    make_thread(author=carol, title="A quiet thread")
+    quiet = make_thread(author=carol, title="A quiet thread")
 
     top = make_comment(thread, author=bob, body="Tabs, obviously.")
     own = make_comment(thread, parent=top, author=alice, body=MARKDOWN)
@@ -86,4 +92,11 @@ def make_sample_site() -> SampleSite:
     services.vote_cast(user=alice, item=top, value=1)
     services.vote_cast(user=alice, item=reply, value=-1)
     services.vote_cast(user=alice, item=thread, value=1)
+    # alice's own marks: a saved comment and thread, and dan blocked (his words fold).
+    make_comment(quiet, author=bob, body="@alice, what do you think?")
+    services.item_save(user=alice, item=reply)
+    services.item_save(user=alice, item=thread)
+    dan = make_user("dan")
+    make_comment(thread, author=dan, body="Whatever dan says.")
+    services.user_block(user=alice, blocked=dan)
     return SampleSite(thread=thread, member=alice, own=own, reply=reply)

@@ -1,7 +1,10 @@
 """``@username`` in Markdown: a link to the member's page when the member exists, kept
 by ``rerender``; plain text otherwise and wherever Markdown means something else."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from tests.factories import make_comment, make_thread, make_user
 from threads import limits, mentions, services
@@ -74,3 +77,12 @@ def test_rerender_keeps_mention_links_and_adds_those_of_new_members(db, bob):
     services.bodies_rerender()
     html = Comment.objects.get(pk=comment.pk).body_html
     assert BOB_LINK in html and 'href="/u/later/"' in html
+
+
+def test_the_rerender_command_keeps_mention_links(db, bob):
+    thread = services.thread_create(author=bob, title="t", body="thread for @bob")
+    comment = make_comment(thread, author=bob, body="hi @bob")
+    call_command("rerender", stdout=StringIO())
+    assert BOB_LINK in Comment.objects.get(pk=comment.pk).body_html
+    thread.refresh_from_db()
+    assert BOB_LINK in thread.body_html

@@ -98,5 +98,6 @@ def make_sample_site() -> SampleSite:
     services.item_save(user=alice, item=thread)
     dan = make_user("dan")
     make_comment(thread, author=dan, body="Whatever dan says.")
+    make_thread(author=dan, title="Dan's thread")  # folded on alice's front page
     services.user_block(user=alice, blocked=dan)
     return SampleSite(thread=thread, member=alice, own=own, reply=reply)

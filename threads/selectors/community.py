@@ -64,6 +64,7 @@ def blocked_ids(user) -> frozenset[int]:
 
 
 def blocks(user, other) -> bool:
+    """Whether ``user`` blocks ``other`` (for the block button on ``other``'s page)."""
     if user is None or not user.is_authenticated or other is None:
         return False
     return Block.objects.filter(blocker=user, blocked=other).exists()

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "threads.context_processors.moderation",
+                "threads.context_processors.community",
             ],
         },
     },

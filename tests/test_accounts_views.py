@@ -112,10 +112,24 @@ def test_settings_forms_take_posts_only(alice_client, url):
 
 def test_settings_page_shows_every_section(alice_client):
     html = text(alice_client.get("/settings/"))
-    for heading in ("Email", "Password", "Comments", "Delete my account"):
+    for heading in ("Email", "Password", "Comments", "Inbox feed", "Delete my account"):
         assert f">{heading}</h2>" in html
     assert "Your account has no email address, so a forgotten password cannot be reset." in html
     assert 'href="/settings/"' in text(alice_client.get("/"))  # the header links to it
+
+
+def test_settings_rotate_the_private_inbox_feed_address_and_come_back(alice_client, a_user):
+    from threads.models import Profile
+
+    old = Profile.of(a_user).feed_token
+    assert f"/inbox/feed/{old}/" in text(alice_client.get("/settings/"))
+    back = alice_client.post("/inbox/feed/rotate/", {"next": "/settings/#inbox-feed"})
+    assert back["Location"] == "/settings/#inbox-feed"
+    new = Profile.of(a_user).feed_token
+    assert new != old
+    html = text(alice_client.get("/settings/"))
+    assert f"/inbox/feed/{new}/" in html and old not in html
+    assert alice_client.get(f"/inbox/feed/{old}/").status_code == 404
 
 
 # --- Settings: email -----------------------------------------------------------------

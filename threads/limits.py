@@ -24,6 +24,11 @@ USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
 MAX_PINNED_THREADS = 3  # pinned threads atop the front page: a few, or the page is all pins
+INBOX_ITEMS_PER_PAGE = 25
+SAVED_ITEMS_PER_PAGE = 25
+
+# Inbox
+MENTIONS_PER_TEXT = 10  # different @names linked and told per comment or thread body
 
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024

@@ -270,6 +270,7 @@ def reply_form_html(
     notes: str = "",
     autofocus: bool = False,
     cancel: bool = False,
+    moderator: bool = False,
 ) -> str:
     """A form that posts a comment's Markdown ``body``: the thread's top form, a reply
     under a comment, and the page's template the script clones for any reply.
@@ -278,8 +279,9 @@ def reply_form_html(
     ``.reply-to`` span the script fills in). ``action`` and ``field_id`` may be left
     empty for the template, whose copies the script points at their comment. ``attrs``
     are further attributes of the form; ``notes`` is safe HTML before the label (errors,
-    notices); ``cancel`` adds a button only the script acts on. The textarea takes at
-    most ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
+    notices); ``cancel`` adds a button only the script acts on; ``moderator`` adds the
+    "speak as moderator" box (``distinguish``). The textarea takes at most
+    ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
     """
     classes = f"reply-form {escape_html(extra_class)}" if extra_class else "reply-form"
     more = "".join(f' {name}="{escape_html(v)}"' for name, v in (attrs or {}).items())
@@ -290,6 +292,8 @@ def reply_form_html(
     submit = f'<button type="submit">{escape_html(button)}</button>'
     if cancel:
         submit = f'<div>{submit} <button type="button" class="link cancel">cancel</button></div>'
+    if moderator:
+        submit = f"{DISTINGUISH_BOX}\n{submit}"
     return (
         f'<form method="post"{action_attr} class="{classes}"{more}>\n'
         f"{csrf_input_html(csrf_token)}\n{notes}"
@@ -300,7 +304,20 @@ def reply_form_html(
     )
 
 
-def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) -> str:
+DISTINGUISH_BOX = (
+    '<label class="distinguish"><input type="checkbox" name="distinguish" value="1"> '
+    'speak as moderator (shows the "mod" badge)</label>'
+)
+
+
+def speaks_as_moderator(viewer) -> bool:
+    """Who gets the "speak as moderator" box: the moderators who read removed text."""
+    return sees_removed_text(viewer)
+
+
+def comment_reply_form_html(
+    *, comment_id: int, author: str, csrf_token: str, moderator: bool = False
+) -> str:
     """The form ``?reply=<id>`` opens under a comment for readers without the script (the
     script clones the page's template of this same form): its field is
     ``reply-body-<id>``, as in the script's copies."""
@@ -312,4 +329,5 @@ def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) ->
         csrf_token=csrf_token,
         attrs={"id": "reply-form"},
         autofocus=True,
+        moderator=moderator,
     )

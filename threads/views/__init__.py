@@ -105,7 +105,8 @@ def _reply_to(request) -> int | None:
 
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
     """A thread with its comment tree (a big one up to the page budget)."""
-    thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
+    marked = Thread.objects.with_author().annotate(**selectors.thread_marks(request.user))
+    thread = get_object_or_404(marked, pk=pk)
     if slug != thread.url_slug and request.method == "GET":
         query = request.GET.urlencode()
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
@@ -124,6 +125,7 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         "form": form or CommentForm(initial={"body": kept}),
         "kept": bool(kept),
         "reply_to": reply_to,
+        "marks": {"saved": thread.viewer_saved, "blocked": thread.viewer_blocks},
     }
     return render(request, "threads/thread_detail.html", context, status=status)
 
@@ -136,6 +138,7 @@ def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
         locked=thread.is_locked,
         reply_to=reply_to,
         query_prefix=f"?{urlencode({'sort': sort, **(query or {})})}&",
+        op_id=thread.author_id,
     )
 
 
@@ -278,8 +281,9 @@ def _post_reply(request, thread, *, parent):
     if form.is_valid():
         try:
             comment = services.comment_create(
-                author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"]
-            )
+                author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"],
+                distinguish=form.cleaned_data["distinguish"],
+            )  # fmt: skip
         except ValidationError as error:
             form.add_error("body", error)
         else:
@@ -378,7 +382,8 @@ def user_detail(request, username):
     page = Paginator(selectors.user_activity(user), limits.USER_ITEMS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"profile": user, "page": page, "karma": selectors.user_karma(user)}
+    context = {"profile": user, "page": page, "karma": selectors.user_karma(user),
+               "blocking": selectors.blocks(request.user, user)}  # fmt: skip
     return render(request, "threads/user_detail.html", context)
 
 

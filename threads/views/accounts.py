@@ -74,6 +74,7 @@ def _settings_page(request, status=200, **forms):
         "sort_form": forms.get("sort_form")
         or CommentSortForm(initial={"default_comment_sort": profile.default_comment_sort}),
         "profile": profile,
+        "feed_url": reverse("threads:inbox-feed", kwargs={"token": profile.feed_token}),
     }
     return render(request, "threads/settings.html", context, status=status)
 

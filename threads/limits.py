@@ -27,3 +27,9 @@ FEED_SIZE = 30
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
+
+# Read replica (threads/db_router.py)
+# After a write, the same browser reads from the primary for this long: it must exceed the
+# replica's lag (milliseconds on one machine, seconds on a busy network) or a member could
+# miss their own reply.
+READ_YOUR_WRITES_SECONDS = 5

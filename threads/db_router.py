@@ -1,0 +1,107 @@
+"""Reads from a read-only replica, writes (and a writer's next reads) on the primary.
+
+With ``DATABASE_REPLICA_URL`` set, settings add a ``replica`` database, this router and
+``ReadYourWritesMiddleware``. The rule, in one place:
+
+- every write goes to the primary (``default``);
+- a read goes to the replica, except a read that must see the latest commit:
+  inside a transaction on the primary (services read, lock and write in one), anywhere
+  inside ``primary()`` (a POST request is wrapped in it whole), and every request of a
+  browser that wrote something in the last ``limits.READ_YOUR_WRITES_SECONDS`` (a cookie
+  says until when), so a member always sees their own reply, vote or login even while
+  the replica is a few hundred milliseconds behind.
+
+Without a replica every read goes to the primary and the middleware does nothing.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connections
+
+from threads import limits
+
+PRIMARY = "default"
+REPLICA = "replica"
+PIN_COOKIE = "forum_primary_until"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+_pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("forum_pinned", default=False)
+
+
+def replica_configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
+@contextmanager
+def primary():
+    """Every read inside goes to the primary (a write path, or a page that must be fresh)."""
+    token = _pinned.set(True)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def reads_from_primary() -> bool:
+    return _pinned.get() or connections[PRIMARY].in_atomic_block
+
+
+class PrimaryReplicaRouter:
+    """Django's database router for one primary and one streaming replica."""
+
+    def db_for_read(self, model, **hints) -> str:
+        if not replica_configured() or reads_from_primary():
+            return PRIMARY
+        return REPLICA
+
+    def db_for_write(self, model, **hints) -> str:
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True  # one database, two copies: any two rows may be related
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db != REPLICA  # the replica takes its schema from the primary's WAL
+
+
+def pinned_until(request) -> float:
+    try:
+        return float(request.COOKIES.get(PIN_COOKIE, ""))
+    except ValueError:
+        return 0.0
+
+
+class ReadYourWritesMiddleware:
+    """Pins a request to the primary when it writes, or when its browser wrote lately.
+
+    The cookie only ever moves reads to the primary, so a client that forges it gains
+    nothing but fresher (slower) pages.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not replica_configured():
+            return self.get_response(request)
+        writes = request.method not in SAFE_METHODS
+        if not (writes or pinned_until(request) > time.time()):
+            return self.get_response(request)
+        with primary():
+            response = self.get_response(request)
+        if writes:
+            seconds = limits.READ_YOUR_WRITES_SECONDS
+            response.set_cookie(
+                PIN_COOKIE,
+                f"{time.time() + seconds:.3f}",
+                max_age=seconds,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

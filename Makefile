@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve
+	moderator import export lock serve cluster cluster-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -120,6 +120,16 @@ bench: $(VENV)/.installed-test
 # the same refusal and --force as bench, and it removes what it seeded.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
+
+# Two gunicorn instances (2 workers each, production settings, PostgreSQL and Redis) behind
+# nginx on 127.0.0.1:8160; nginx comes from apt when missing. PID files in .cluster/.
+cluster: $(VENV)/.installed-runtime
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python -m forum.deploy.cluster start
+
+cluster-stop: $(VENV)/.installed-runtime
+	$(BIN)/python -m forum.deploy.cluster stop
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

@@ -34,28 +34,31 @@ def test_without_a_replica_everything_goes_to_the_primary(without_replica):
     assert router.db_for_write(Comment) == "default"
 
 
-def test_a_plain_read_goes_to_the_replica_and_a_write_to_the_primary(with_replica):
-    assert router.db_for_read(Thread) == "replica"
-    assert router.db_for_write(Thread) == "default"
+def test_only_reads_inside_a_page_request_go_to_the_replica(with_replica):
+    """Management commands, migrations and the shell read the primary."""
+    assert router.db_for_read(Thread) == "default"
+    with db_router.replica_reads():
+        assert router.db_for_read(Thread) == "replica"
+        assert router.db_for_write(Thread) == "default"
+    assert router.db_for_read(Thread) == "default"
 
 
 def test_reads_inside_primary_go_to_the_primary_and_only_there(with_replica):
-    with db_router.primary():
-        assert router.db_for_read(Comment) == "default"
+    with db_router.replica_reads():
         with db_router.primary():
             assert router.db_for_read(Comment) == "default"
-        assert router.db_for_read(Comment) == "default"  # the inner block keeps the outer
-    assert router.db_for_read(Comment) == "replica"
+        assert router.db_for_read(Comment) == "replica"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_reads_inside_a_transaction_go_to_the_primary(with_replica):
     """A service reads, locks and writes in one transaction: a read from a replica that
     lags would act on old rows."""
-    assert router.db_for_read(Comment) == "replica"
-    with transaction.atomic():
-        assert router.db_for_read(Comment) == "default"
-    assert router.db_for_read(Comment) == "replica"
+    with db_router.replica_reads():
+        assert router.db_for_read(Comment) == "replica"
+        with transaction.atomic():
+            assert router.db_for_read(Comment) == "default"
+        assert router.db_for_read(Comment) == "replica"
 
 
 def test_the_replica_gets_no_migrations():
@@ -86,7 +89,6 @@ def test_a_post_reads_from_the_primary_and_pins_the_browser_for_a_few_seconds(wi
     assert cookie["httponly"] is True
     assert before + limits.READ_YOUR_WRITES_SECONDS - 0.01 < float(cookie.value)
     assert float(cookie.value) < time.time() + limits.READ_YOUR_WRITES_SECONDS + 0.01
-    assert router.db_for_read(Comment) == "replica"  # the pin ends with the request
 
 
 def test_a_browser_that_wrote_lately_reads_from_the_primary(with_replica):

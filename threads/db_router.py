@@ -4,12 +4,12 @@ With ``DATABASE_REPLICA_URL`` set, settings add a ``replica`` database, this rou
 ``ReadYourWritesMiddleware``. The rule, in one place:
 
 - every write goes to the primary (``default``);
-- a read goes to the replica, except a read that must see the latest commit:
-  inside a transaction on the primary (services read, lock and write in one), anywhere
-  inside ``primary()`` (a POST request is wrapped in it whole), and every request of a
-  browser that wrote something in the last ``limits.READ_YOUR_WRITES_SECONDS`` (a cookie
-  says until when), so a member always sees their own reply, vote or login even while
-  the replica is a few hundred milliseconds behind.
+- only the reads of a page request (GET, HEAD) may go to the replica, and not:
+  inside a transaction on the primary (services read, lock and write in one), inside
+  ``primary()``, nor in any request of a browser that wrote something in the last
+  ``limits.READ_YOUR_WRITES_SECONDS`` (a cookie says until when), so a member always sees
+  their own reply, vote or login even while the replica is behind;
+- everything else (a POST, management commands, migrations, the shell) reads the primary.
 
 Without a replica every read goes to the primary and the middleware does nothing.
 """
@@ -30,7 +30,9 @@ REPLICA = "replica"
 PIN_COOKIE = "forum_primary_until"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-_pinned: contextvars.ContextVar[bool] = contextvars.ContextVar("forum_pinned", default=False)
+_replica_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "forum_replica_allowed", default=False
+)
 
 
 def replica_configured() -> bool:
@@ -38,26 +40,35 @@ def replica_configured() -> bool:
 
 
 @contextmanager
-def primary():
-    """Every read inside goes to the primary (a write path, or a page that must be fresh)."""
-    token = _pinned.set(True)
+def _allow_replica(allowed: bool):
+    token = _replica_allowed.set(allowed)
     try:
         yield
     finally:
-        _pinned.reset(token)
+        _replica_allowed.reset(token)
 
 
-def reads_from_primary() -> bool:
-    return _pinned.get() or connections[PRIMARY].in_atomic_block
+def primary():
+    """Every read inside goes to the primary (say, a page that must be fresh)."""
+    return _allow_replica(False)
+
+
+def replica_reads():
+    """Reads inside may go to the replica (the middleware wraps page requests in it)."""
+    return _allow_replica(True)
+
+
+def reads_from_replica() -> bool:
+    return (
+        replica_configured() and _replica_allowed.get() and not connections[PRIMARY].in_atomic_block
+    )
 
 
 class PrimaryReplicaRouter:
     """Django's database router for one primary and one streaming replica."""
 
     def db_for_read(self, model, **hints) -> str:
-        if not replica_configured() or reads_from_primary():
-            return PRIMARY
-        return REPLICA
+        return REPLICA if reads_from_replica() else PRIMARY
 
     def db_for_write(self, model, **hints) -> str:
         return PRIMARY
@@ -77,7 +88,8 @@ def pinned_until(request) -> float:
 
 
 class ReadYourWritesMiddleware:
-    """Pins a request to the primary when it writes, or when its browser wrote lately.
+    """Lets a page request read the replica, unless its browser wrote lately; a write
+    request pins its browser to the primary for the next few seconds.
 
     The cookie only ever moves reads to the primary, so a client that forges it gains
     nothing but fresher (slower) pages.
@@ -89,19 +101,19 @@ class ReadYourWritesMiddleware:
     def __call__(self, request):
         if not replica_configured():
             return self.get_response(request)
-        writes = request.method not in SAFE_METHODS
-        if not (writes or pinned_until(request) > time.time()):
-            return self.get_response(request)
-        with primary():
-            response = self.get_response(request)
-        if writes:
-            seconds = limits.READ_YOUR_WRITES_SECONDS
-            response.set_cookie(
-                PIN_COOKIE,
-                f"{time.time() + seconds:.3f}",
-                max_age=seconds,
-                httponly=True,
-                samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )
+        if request.method in SAFE_METHODS:
+            if pinned_until(request) > time.time():
+                return self.get_response(request)
+            with replica_reads():
+                return self.get_response(request)
+        response = self.get_response(request)
+        seconds = limits.READ_YOUR_WRITES_SECONDS
+        response.set_cookie(
+            PIN_COOKIE,
+            f"{time.time() + seconds:.3f}",
+            max_age=seconds,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         return response

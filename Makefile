@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve cluster cluster-stop
+	moderator import export lock serve cluster cluster-stop replica
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -117,7 +117,8 @@ bench: $(VENV)/.installed-test
 	$(MANAGE) benchmark $(ARGS)
 
 # gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users;
-# the same refusal and --force as bench, and it removes what it seeded.
+# the same refusal and --force as bench, and it removes what it seeded. ARGS=--cluster:
+# nginx and two instances against one instance without the cache, with a failover.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
 
@@ -130,6 +131,10 @@ cluster: $(VENV)/.installed-runtime
 
 cluster-stop: $(VENV)/.installed-runtime
 	$(BIN)/python -m forum.deploy.cluster stop
+
+# A streaming replica of the local PostgreSQL on port 5433 (as root; idempotent).
+replica:
+	forum/deploy/replica.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

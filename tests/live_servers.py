@@ -14,6 +14,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,13 @@ def _database_url(tmp_path: Path, env: dict) -> str:
     return url
 
 
+def assert_free(port: int) -> None:
+    """A server already there would answer in place of ours."""
+    with socket.socket() as probe:
+        in_use = probe.connect_ex(("127.0.0.1", port)) == 0
+    assert not in_use, f"port {port} is in use: another test run, or a leftover server?"
+
+
 def _wait(url: str, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 30
     while True:
@@ -95,9 +104,10 @@ def _wait(url: str, server: subprocess.Popen) -> None:
             time.sleep(0.2)
 
 
-@pytest.fixture
-def app_servers(transactional_db, tmp_path):
-    """The base URLs of two app processes sharing the database and Redis."""
+@contextmanager
+def shared_environment(tmp_path: Path):
+    """Production settings for app processes sharing the database and Redis, with the
+    static files collected; the Redis keys they made go afterwards."""
     import redis
 
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -117,24 +127,34 @@ def app_servers(transactional_db, tmp_path):
     }
     env["DATABASE_URL"] = _database_url(tmp_path, env)
     _run([str(BIN / "python"), "manage.py", "collectstatic", "--no-input", "-v0"], env)
-    servers = []
     try:
-        for port in PORTS:
-            servers.append(subprocess.Popen(
-                [str(BIN / "gunicorn"), "forum.wsgi", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "1", "--log-level", "warning"],
-                cwd=ROOT, env=env, start_new_session=True,
-            ))  # fmt: skip
-        urls = [f"http://127.0.0.1:{port}" for port in PORTS]
-        for url, server in zip(urls, servers, strict=True):
-            _wait(url + "/", server)
-        yield urls
+        yield env
     finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-        for server in servers:
-            server.wait(timeout=30)
         client = redis.Redis.from_url(redis_url)
         keys = list(client.scan_iter(f"{prefix}:*"))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture
+def app_servers(transactional_db, tmp_path):
+    """The base URLs of two app processes sharing the database and Redis."""
+    with shared_environment(tmp_path) as env:
+        servers = []
+        try:
+            for port in PORTS:
+                assert_free(port)
+                servers.append(subprocess.Popen(
+                    [str(BIN / "gunicorn"), "forum.wsgi", "--bind", f"127.0.0.1:{port}",
+                     "--workers", "1", "--log-level", "warning"],
+                    cwd=ROOT, env=env, start_new_session=True,
+                ))  # fmt: skip
+            urls = [f"http://127.0.0.1:{port}" for port in PORTS]
+            for url, server in zip(urls, servers, strict=True):
+                _wait(url + "/", server)
+            yield urls
+        finally:
+            for server in servers:
+                os.killpg(server.pid, signal.SIGTERM)
+            for server in servers:
+                server.wait(timeout=30)

@@ -16,6 +16,7 @@ The load test (tests/load/run.py) starts a second cluster of its own through ``C
 from __future__ import annotations
 
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -194,7 +195,9 @@ class Cluster:
             for port in self.app_ports
         )
         template = (Path(__file__).parent / "nginx.conf").read_text(encoding="utf-8")
+        owner = pwd.getpwuid(self.run_dir.stat().st_uid).pw_name
         for name, value in {
+            "USER": f"user {owner};" if os.geteuid() == 0 else "",
             "RUN_DIR": str(self.run_dir), "STATIC_ROOT": str(self.static_root),
             "HOST": HOST, "PORT": str(self.port), "UPSTREAMS": upstreams,
         }.items():  # fmt: skip

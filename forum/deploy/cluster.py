@@ -20,6 +20,7 @@ import pwd
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -89,6 +90,18 @@ def wait_until_up(url: str, seconds: float = 30, process: subprocess.Popen | Non
             if (process and process.poll() is not None) or time.monotonic() > deadline:
                 raise RuntimeError(f"nothing answers at {url}") from None
         time.sleep(0.2)
+
+
+def wait_until_free(port: int, seconds: float = 20) -> None:
+    """Until nothing listens on ``port`` (a killed master's workers finish and exit)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, port)) != 0:
+                return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"something still listens on {HOST}:{port}")
+        time.sleep(0.1)
 
 
 def _alive(pid: int, marker: str) -> bool:
@@ -167,9 +180,11 @@ class Cluster:
     def start_instance(self, instance: int, env: dict, *, wait: bool = True) -> int:
         """One gunicorn (its own master and workers) on its port; returns the master's PID."""
         port = self.app_ports[instance]
+        wait_until_free(port)
         log = (self.run_dir / f"gunicorn-{instance}.log").open("ab")
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "forum.wsgi", "--bind", f"{HOST}:{port}",
+             "--config", str(Path(__file__).parent / "gunicorn.conf.py"),
              "--workers", str(WORKERS), "--pid", str(self.pid_file(instance)),
              "--log-level", "warning", "--graceful-timeout", "10"],
             cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,

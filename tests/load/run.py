@@ -87,7 +87,9 @@ def seed(plan_path: str, force: bool) -> int:
             parsed.title = f"Load test thread of {size:,} comments"
             thread = services.thread_import(parsed=parsed).thread
             plan["made"]["threads"].append(thread.pk)
-            ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)
+            ids = Comment.objects.filter(  # ones that take replies
+                thread=thread, author__isnull=True, level__lt=6, is_deleted=False, is_removed=False
+            )
             plan["threads"].append({
                 "url": thread.get_absolute_url(), "size": size, "weight": weight,
                 "comments": list(ids.order_by("?").values_list("pk", flat=True)[:200]),

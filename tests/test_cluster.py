@@ -9,14 +9,13 @@ which installs it, that is a failure instead.
 import os
 import re
 import shutil
-import signal
 import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from forum.deploy.cluster import NGINX, Cluster
+from forum.deploy.cluster import NGINX, Cluster, wait_until_free
 from tests.live_servers import Browser, assert_free, shared_environment, signed_in_as
 
 PASSWORD = "a-long-pass-phrase-9"
@@ -60,8 +59,8 @@ def test_nginx_serves_static_files_and_routes_around_a_dead_instance(cluster):
     # nginx's own header (whitenoise, behind it, would say max-age=315360000).
     assert static.headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
 
-    pid = cluster.instance_pid(0)
-    os.killpg(pid, signal.SIGKILL)  # master and workers: the port refuses at once
+    cluster.kill_instance(0)  # SIGKILL to the master: its workers finish and exit
+    wait_until_free(cluster.app_ports[0], seconds=10)
     for _ in range(6):
         assert fetch(cluster.url).status == 200
     # A POST that could not even connect is safe to send to the other instance.

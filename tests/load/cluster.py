@@ -209,8 +209,10 @@ def report(one: dict, both: dict, rows: dict, events: dict, entries: list[dict])
                                              if "restart_error" in events else "")
     )  # fmt: skip
     failures = [e for e in entries if e["kind"] == "failure" and in_window(e, events)]
+    later = [e for e in failures if e["t"] > killed + 1]
     run.say(f"errors from the kill until {CLUSTER.fail_timeout} s after the restart: "
-            f"{len(failures)}")  # fmt: skip
+            f"{len(failures)}, of them {len(later)} more than 1 s after the kill (once nginx "
+            "has marked the instance down)")  # fmt: skip
     for entry in failures[:20]:
         run.say(f"  +{entry['t'] - killed:5.2f} s  {entry['name']}: {entry['error']}")
 

@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve cluster cluster-stop replica
+	moderator import export lock serve attack cluster cluster-stop replica
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,7 @@ migrate: install
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_thread fixtures/seed_thread.txt
+	$(MANAGE) import_thread fixtures/welcome_thread.json
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # Any manage.py command on a migrated database: make manage ARGS="changepassword alice"
@@ -88,7 +89,8 @@ lint: $(VENV)/.installed-test
 # Production settings, static files collected as make serve does (into a scratch folder):
 # proves collectstatic's manifest works and that check --deploy has nothing to say.
 check-deploy: $(VENV)/.installed-test
-	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example \
+	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example EMAIL_HOST=smtp.forum.example \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdef \
 	  DJANGO_STATIC_ROOT="$$(mktemp -d)" && \
 	$(MANAGE) collectstatic --no-input -v0 && \
@@ -121,6 +123,12 @@ bench: $(VENV)/.installed-test
 # nginx and two instances against one instance without the cache, with a failover.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
+
+# The issue's attacks replayed on the loopback against gunicorn in production mode (own
+# SQLite, Redis db 5 under its own key prefix; REDIS must run): password guessing,
+# sign-up and comment floods, malformed requests. Prints one table; non-zero on a FAIL.
+attack: $(VENV)/.installed-test
+	$(BIN)/python -m tests.load.attack $(ARGS)
 
 # Two gunicorn instances (2 workers each, production settings, PostgreSQL and Redis) behind
 # nginx on 127.0.0.1:8160; nginx comes from apt when missing. PID files in .cluster/.

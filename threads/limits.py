@@ -23,10 +23,14 @@ THREADS_PER_PAGE = 30
 USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
+MAX_PINNED_THREADS = 3  # pinned threads atop the front page: a few, or the page is all pins
 
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
+
+# Accounts
+EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new address works
 
 # Read replica (threads/db_router.py)
 # After a write, the same browser reads from the primary for this long: it must exceed the

@@ -59,10 +59,10 @@ class Browser:
 
 
 def signed_in_as(page: str) -> str | None:
-    """The username the page's header shows, or None for a visitor."""
-    match = re.search(r'<a href="/u/([^/"]+)/">\1</a>\s*(?:<a href="/admin/">Admin</a>\s*)?'
-                      r'<form method="post" action="/accounts/logout/"', page)  # fmt: skip
-    return match.group(1) if match else None
+    """The username the page's header shows beside a "Log out" button, or None."""
+    header = page.partition("</header>")[0]
+    match = re.search(r'<a href="/u/([^/"]+)/">\1</a>', header)
+    return match.group(1) if match and 'action="/accounts/logout/"' in header else None
 
 
 def _run(args: list[str], env: dict) -> None:

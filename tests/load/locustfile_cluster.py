@@ -22,6 +22,9 @@ _members = itertools.cycle(PLAN["members"].items())
 _replies: list[tuple[int, str]] = []  # (comment id, author) of replies that answered 201
 HOST = "127.0.0.1"
 WRITE_OK = {"reply": 201, "vote": 200}
+# Seconds each simulated person waits between requests (LOADTEST_THINK="min,max"): about a
+# second is a person reading; near 0 makes 100 users ask as fast as the servers answer.
+THINK = between(*(float(x) for x in os.environ.get("LOADTEST_THINK", "0.5,1.5").split(",")))
 
 
 def record(entry: dict) -> None:
@@ -44,7 +47,7 @@ class Reader(HttpUser):
     """A visitor who is not logged in: thread pages in every sort, and the front page."""
 
     weight = 9
-    wait_time = between(0.5, 1.5)
+    wait_time = THINK
 
     @task(8)
     def read_thread(self):
@@ -61,7 +64,7 @@ class Writer(HttpUser):
     """A member (logged in through a session the seed made) who replies and votes."""
 
     weight = 1
-    wait_time = between(0.5, 1.5)
+    wait_time = THINK
 
     def on_start(self):
         self.username, session = next(_members)

@@ -210,12 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="With --cluster: 20 users, 20 s (a smoke run)."
     )
+    parser.add_argument(
+        "--think",
+        default="0.5,1.5",
+        help="With --cluster: seconds each user waits between requests, as MIN,MAX "
+        "(default 0.5,1.5; 0,0.1 measures how much the servers can serve).",
+    )
     options = parser.parse_args(argv)
     force = options.force
     if options.cluster:
         from tests.load import cluster
 
-        return cluster.main(force, quick=options.quick)
+        return cluster.main(force, quick=options.quick, think=options.think)
     env = environment()
     manage(env, "migrate", "--no-input", "-v0")
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve attack
+	moderator import export lock serve attack cluster cluster-stop replica
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -119,7 +119,8 @@ bench: $(VENV)/.installed-test
 	$(MANAGE) benchmark $(ARGS)
 
 # gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users;
-# the same refusal and --force as bench, and it removes what it seeded.
+# the same refusal and --force as bench, and it removes what it seeded. ARGS=--cluster:
+# nginx and two instances against one instance without the cache, with a failover.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
 
@@ -128,6 +129,20 @@ loadtest: $(VENV)/.installed-test
 # sign-up and comment floods, malformed requests. Prints one table; non-zero on a FAIL.
 attack: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.attack $(ARGS)
+
+# Two gunicorn instances (2 workers each, production settings, PostgreSQL and Redis) behind
+# nginx on 127.0.0.1:8160; nginx comes from apt when missing. PID files in .cluster/.
+cluster: $(VENV)/.installed-runtime
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python -m forum.deploy.cluster start
+
+cluster-stop: $(VENV)/.installed-runtime
+	$(BIN)/python -m forum.deploy.cluster stop
+
+# A streaming replica of the local PostgreSQL on port 5433 (as root; idempotent).
+replica:
+	forum/deploy/replica.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

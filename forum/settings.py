@@ -109,6 +109,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A read-only streaming replica (DATABASE_REPLICA_URL) takes page reads; writes, reads in a
+# transaction and a browser's reads just after its own write stay on the primary
+# (threads/db_router.py). Tests see it as a mirror of the test database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c random_page_cost=1.1 -c default_transaction_read_only=on"
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["threads.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "threads.db_router.ReadYourWritesMiddleware",
+    )
+
 # One Redis for everything shared between app processes: the page cache, rate-limit
 # counters and login lockouts. REDIS_URL=redis://127.0.0.1:6379/0 turns it on; without it
 # each process keeps its own local memory, which is right for one development server only

@@ -36,3 +36,9 @@ IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
 
 # Accounts
 EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new address works
+
+# Read replica (threads/db_router.py)
+# After a write, the same browser reads from the primary for this long: it must exceed the
+# replica's lag (milliseconds on one machine, seconds on a busy network) or a member could
+# miss their own reply.
+READ_YOUR_WRITES_SECONDS = 5

@@ -34,7 +34,9 @@ from threads.models import (
     Vote,
 )
 
-INDENT_EM_PER_LEVEL = 1.5
+# A comment's depth shows as an indent class (static/threads/admin.css): an inline style
+# would break the content security policy. Deeper comments share the deepest indent.
+INDENT_LEVELS = 12
 PURGE_REASON = "deleted for good from the admin by a superuser"
 THREAD_FILTER_CHOICES = 30
 User = get_user_model()
@@ -267,6 +269,9 @@ class CommentActionsMixin:
 
 @admin.register(Comment)
 class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["threads/admin.css"]}
+
     list_display = ["indented_text", "shown_author", "thread", "score", "created_at", "state"]
     list_filter = [ThreadFilter, CommentStateFilter, "created_at"]
     search_fields = ["body", "author__username", "author_name"]
@@ -294,11 +299,8 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
     @admin.display(description="comment")
     def indented_text(self, comment):
         snippet = Truncator(moderator_text(comment)).chars(80)
-        return format_html(
-            '<span style="padding-left:{}em">{}</span>',
-            comment.level * INDENT_EM_PER_LEVEL,
-            snippet,
-        )
+        level = min(comment.level, INDENT_LEVELS)
+        return format_html('<span class="indent indent-{}">{}</span>', level, snippet)
 
 
 # Reports

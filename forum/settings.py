@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "threads.input_guard.InputGuardMiddleware",  # before any view or CSRF reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -206,6 +207,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Permissions-Policy: forum.security.DENIED_FEATURES, each denied (forum/security.py).
+
+# The largest request body taken, in bytes: a thread at its longest (10,000 characters of
+# up to 4 bytes each, percent-encoded) fits with room; threads.input_guard refuses a
+# bigger one (413) from its declared length, before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Origins (scheme and host) besides the site's own that may POST forms: needed only when
 # the proxy does not pass the browser's Host header on, or the forms live on another host.

@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
+from threads.params import whole_number
 from threads.models import (
     Ban,
     Comment,
@@ -201,14 +202,14 @@ class ThreadFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         threads = list(Thread.objects.order_by("-created_at", "-id")[:THREAD_FILTER_CHOICES])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(t.pk) != chosen for t in threads):
+        chosen = whole_number(self.value())
+        if chosen is not None and all(t.pk != chosen for t in threads):
             threads = list(Thread.objects.filter(pk=chosen)) + threads
         return [(str(t.pk), Truncator(t.title).chars(50)) for t in threads]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(thread_id=self.value())
+        if self.value():  # not a thread's number: no thread's comments
+            return queryset.filter(thread_id=whole_number(self.value()) or 0)
         return queryset
 
 

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from threads import drafts, limits, selectors, services
+from threads.params import whole_number
 from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
@@ -98,10 +99,7 @@ def _comment_sort(request) -> str:
 
 
 def _reply_to(request) -> int | None:
-    try:
-        return int(request.GET["reply"])
-    except (KeyError, ValueError):
-        return None
+    return whole_number(request.GET.get("reply"))
 
 
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
@@ -144,11 +142,8 @@ BAD_BATCH = "after, offset and depth are whole numbers of at least 0."
 
 
 def _batch_params(request) -> dict[str, int] | None:
-    try:
-        params = {k: int(request.GET.get(k, 0)) for k in ("after", "offset", "depth")}
-    except ValueError:
-        return None
-    return params if min(params.values()) >= 0 else None
+    params = {k: whole_number(request.GET.get(k, "0")) for k in ("after", "offset", "depth")}
+    return None if None in params.values() else params
 
 
 def _more(request, thread, parent):
@@ -226,7 +221,7 @@ def thread_reply(request, pk):
     parent_id = request.POST.get("parent", "")
     parent = None
     if parent_id:
-        parent = Comment.objects.filter(pk=parent_id if parent_id.isdigit() else 0).first()
+        parent = Comment.objects.filter(pk=whole_number(parent_id) or 0).first()
         if parent is None:
             raise ValidationError(PARENT_MISSING)
     return _post_reply(request, thread, parent=parent)

@@ -45,7 +45,8 @@ NASTY = [
 ]
 # Query parameters any page might read, besides those its links name.
 BASE_PARAMS = ["page", "p", "sort", "o", "q", "reply", "after", "offset", "depth", "next",
-               "thread", "state", "e", "all", "_changelist_filters", "_popup", "_to_field"]  # fmt: skip
+               "thread", "state", "e", "all", "_changelist_filters", "_popup",
+               "_to_field"]  # fmt: skip
 BASE_FIELDS = ["body", "title", "url", "parent", "value", "reason", "username", "password",
                "password1", "password2", "next", "action", "_selected_action", "index",
                "apply", "select_across", "post", "until", "preview"]  # fmt: skip

@@ -66,8 +66,8 @@ class World:
         services.vote_cast(user=self.member, item=top, value=1)
         # Real ids and names, to fill URL slots with: a thread, comments, a member, a
         # thread's slug, an admin app.
-        self.valid = [str(self.thread.pk), str(self.own.pk), str(top.pk),
-                      str(self.member.pk), self.member.username, self.thread.slug, "auth"]  # fmt: skip
+        self.valid = [str(self.thread.pk), str(self.own.pk), str(top.pk), str(self.member.pk),
+                      self.member.username, self.thread.slug, "auth"]  # fmt: skip
 
     def user(self, role):
         return {"anonymous": None, "member": self.member, "moderator": self.moderator}[role]
@@ -116,8 +116,8 @@ def test_every_route_takes_every_nasty_value_without_a_5xx(client, world):
     found = harvest(client, world)
     roles = itertools.cycle(ROLES)
     for value in NASTY if settings.default.max_examples > 100 else SWEEP:
-        query = urlencode({name: value for name in found.params})
-        form = {name: value for name in found.fields}
+        query = urlencode(dict.fromkeys(found.params, value))
+        form = dict.fromkeys(found.fields, value)
         for route in ROUTES:
             path = route.fill([value] * route.slots)
             real = route.fill([world.valid[0]] * route.slots)

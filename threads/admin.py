@@ -24,7 +24,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
-from threads.params import whole_number
 from threads.models import (
     Ban,
     Comment,
@@ -34,6 +33,7 @@ from threads.models import (
     Thread,
     Vote,
 )
+from threads.params import whole_number
 
 # A comment's depth shows as an indent class (static/threads/admin.css): an inline style
 # would break the content security policy. Deeper comments share the deepest indent.

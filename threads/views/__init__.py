@@ -18,9 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from threads import drafts, limits, selectors, services
-from threads.params import whole_number
 from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
 from threads.models import Comment, Thread
+from threads.params import whole_number
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
 

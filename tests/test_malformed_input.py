@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.factories import make_comment, make_thread
 from threads import input_guard
 from threads.models import Comment
 from threads.views import PARENT_MISSING
@@ -158,3 +159,17 @@ def test_admin_unknown_to_field_is_a_400(mod_client, a_comment):
     response = mod_client.get(url, {"_to_field": ""})
     assert response.status_code == 400
     assert input_guard.ADMIN_BAD_PARAMETER in response.content.decode()
+
+
+def test_feeds_leave_out_what_xml_cannot_hold(client, a_user):
+    """Imports may store control characters (the forms refuse them): feeds drop them."""
+    thread = make_thread(author=a_user, title="bell\x07 title")
+    make_comment(thread, author=a_user, body="ctrl \x01 body")
+    for url in (
+        reverse("threads:feed-threads"),
+        reverse("threads:feed-thread-comments", args=[thread.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "\x07" not in response.content.decode() and "\x01" not in response.content.decode()
+    assert "bell title" in client.get(reverse("threads:feed-threads")).content.decode()

@@ -10,7 +10,6 @@ from django.utils.feedgenerator import Atom1Feed
 from threads import limits, presentation
 from threads.models import Comment, Thread
 
-
 # XML 1.0 cannot hold these; an imported text may (the site's own forms refuse them).
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

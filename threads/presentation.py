@@ -183,6 +183,7 @@ def reply_form_html(
     notes: str = "",
     autofocus: bool = False,
     cancel: bool = False,
+    preview: str = "",
 ) -> str:
     """A form that posts a comment's Markdown ``body``: the thread's top form, a reply
     under a comment, and the page's template the script clones for any reply.
@@ -191,9 +192,13 @@ def reply_form_html(
     ``.reply-to`` span the script fills in). ``action`` and ``field_id`` may be left
     empty for the template, whose copies the script points at their comment. ``attrs``
     are further attributes of the form; ``notes`` is safe HTML before the label (errors,
-    notices); ``cancel`` adds a button only the script acts on. The textarea takes at
-    most ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
+    notices); ``cancel`` adds a button only the script acts on; ``preview`` is the safe
+    HTML of a preview to show above the text (``threads.writing_aids``, whose "Preview"
+    button and Markdown help every such form has). The textarea takes at most
+    ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
     """
+    from threads import writing_aids  # it renders Markdown; presentation stays light
+
     classes = f"reply-form {escape_html(extra_class)}" if extra_class else "reply-form"
     more = "".join(f' {name}="{escape_html(v)}"' for name, v in (attrs or {}).items())
     action_attr = f' action="{escape_html(action)}"' if action else ""
@@ -201,15 +206,16 @@ def reply_form_html(
     field = f' id="{escape_html(field_id)}"' if field_id else ""
     whom = f' <span class="reply-to">{escape_html(to)}</span>' if to is not None else ""
     submit = f'<button type="submit">{escape_html(button)}</button>'
+    submit = f"{submit} {writing_aids.preview_button_html()}"
     if cancel:
         submit = f'<div>{submit} <button type="button" class="link cancel">cancel</button></div>'
     return (
         f'<form method="post"{action_attr} class="{classes}"{more}>\n'
-        f"{csrf_input_html(csrf_token)}\n{notes}"
+        f"{csrf_input_html(csrf_token)}\n{notes}{preview}"
         f"<label{label_for}>{escape_html(label)}{whom}</label>\n"
         f'<textarea{field} name="body" rows="4" maxlength="{limits.COMMENT_MAX_LENGTH}" required'
         f"{' autofocus' if autofocus else ''}>{escape_html(value)}</textarea>\n"
-        f"{submit}\n</form>\n"
+        f"{submit}\n{writing_aids.markdown_help_html()}</form>\n"
     )
 
 

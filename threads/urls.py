@@ -1,6 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
+from threads.views import preview
 
 app_name = "threads"
 
@@ -24,4 +25,5 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("feed/", feeds.LatestThreadsFeed(), name="feed-threads"),
     path("thread/<int:pk>/feed/", feeds.ThreadCommentsFeed(), name="feed-thread-comments"),
+    path("preview/", preview.markup_preview, name="markup-preview"),
 ]

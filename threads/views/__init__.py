@@ -35,6 +35,11 @@ def wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+def wants_preview(request) -> bool:
+    """The form's "Preview" button was pressed: show the text, save nothing."""
+    return request.method == "POST" and "preview" in request.POST
+
+
 def refusal(error: PermissionDenied | ValidationError) -> JsonResponse:
     """A refused action, for the script: the service's own words, 403 or 400."""
     if isinstance(error, PermissionDenied):
@@ -102,7 +107,7 @@ def _reply_to(request) -> int | None:
     return whole_number(request.GET.get("reply"))
 
 
-def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
+def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200, preview=None):
     """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
     if slug != thread.slug and request.method == "GET":
@@ -123,6 +128,7 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         "form": form or CommentForm(initial={"body": kept}),
         "kept": bool(kept),
         "reply_to": reply_to,
+        "preview": preview,
     }
     return render(request, "threads/thread_detail.html", context, status=status)
 
@@ -201,6 +207,10 @@ def thread_create(request):
         if request.method == "POST":
             drafts.thread_keep(request.session, request.POST)
         return redirect_to_login(request.get_full_path())
+    if wants_preview(request):
+        form = ThreadForm(initial={k: request.POST.get(k, "") for k in ("title", "url", "body")})
+        context = {"form": form, "preview": request.POST.get("body", "")}
+        return render(request, "threads/thread_form.html", context)
     kept = drafts.thread_take(request.session) if request.method != "POST" else {}
     form = ThreadForm(request.POST or None, initial=kept)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +252,20 @@ def comment_reply(request, pk):
         "thread": parent.thread,
         "form": CommentForm(initial={"body": kept}),
         "back": comment_url(parent, parent.thread),
+        "kept": True,
     }
+    return render(request, "threads/comment_reply.html", context)
+
+
+def _reply_preview(request, thread, parent):
+    """The reply form again, holding the typed text, with its preview above it: the
+    thread's page for a new comment, the reply page for a reply to a comment."""
+    body = request.POST.get("body", "")
+    form = CommentForm(initial={"body": body})
+    if parent is None:
+        return thread_detail(request, thread.pk, thread.slug, form=form, preview=body)
+    context = {"comment": parent, "thread": thread, "form": form, "preview": body,
+               "back": comment_url(parent, thread)}  # fmt: skip
     return render(request, "threads/comment_reply.html", context)
 
 
@@ -259,6 +282,8 @@ def _kept_reply(request, thread_id: int, parent_id: int | None) -> str:
 
 
 def _post_reply(request, thread, *, parent):
+    if wants_preview(request):  # anyone may look; posting still needs an account
+        return _reply_preview(request, thread, parent)
     if not request.user.is_authenticated:
         # Keep the text and come back to a form that holds it: the thread's own form, or
         # the reply page of the comment.
@@ -331,6 +356,10 @@ def comment_edit(request, pk):
     """The author edits their comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     services.ensure_author_can_change(request.user, comment)
+    if wants_preview(request):
+        form = CommentForm(initial={"body": request.POST.get("body", "")})
+        context = {"form": form, "comment": comment, "preview": request.POST.get("body", "")}
+        return render(request, "threads/comment_edit.html", context)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:

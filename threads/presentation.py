@@ -134,6 +134,16 @@ def comment_body_text(comment, *, moderator_view: bool = False) -> str:
 # ``<template id="reply-form-template">``), cannot come to differ.
 
 
+def link_url(url: str) -> str:
+    """A thread's address as a link may carry it: an http(s) URL, else nothing. The
+    form and the importers take nothing else, but a link is where a stored
+    ``javascript:`` would run, so the page asks again (one rule, every page)."""
+    url = (url or "").strip()
+    if not url.lower().startswith(("http://", "https://")) or not url.isprintable():
+        return ""
+    return url
+
+
 def escape_html(value) -> str:
     """The one escaping rule for hand-written HTML: every interpolated value that is not a
     number or a constant goes through it. ``& < > " '`` become entities, exactly as

@@ -1,16 +1,17 @@
 """Every page type of the forum, in one list, for the page-level browser checks.
 
 The content-security-policy test (``test_csp_browser.py``) and the XSS corpus test
-(``test_xss_browser.py``) both load each page here, as the role named: to check a new
-page (an inbox, a search page), add one ``SitePage`` to ``PAGES`` and, when it needs an
-object of its own, a field to ``Subjects``. ``shows_user_content`` marks the pages the
-XSS test reads for injected markup (all of them but the empty forms).
+(``test_xss_browser.py``) both load each page here, as the role named. To check a new
+page (an inbox, a search page), add one ``SitePage`` to ``PAGES``; when it is about an
+object of its own, add a list of them to ``Subjects`` and fill it in both tests'
+``subjects()``. ``shows_user_content`` marks the pages the XSS test reads for injected
+markup (all but the empty forms); a page about "each thread" is loaded once per thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import reverse
 
@@ -20,79 +21,94 @@ PASSWORD = "pw-for-tests-1"  # tests.factories.make_user's
 
 @dataclass
 class Subjects:
-    """The objects the pages are about; the test that builds them fills these in."""
+    """The objects the pages are about; the test that builds them fills these in. The
+    first of each list is the one pages seen by every role are about."""
 
-    thread: object
-    comment: object  # a comment in ``thread``
-    author: object  # a member with a user page worth reading
+    threads: list
+    comments: list  # comments of the first thread first
+    authors: list  # members with a user page worth reading
     member: object  # who the member pages are seen as
     moderator: object  # who the admin pages are seen as
+    extra: dict = field(default_factory=dict)  # for pages added later
 
 
 @dataclass(frozen=True)
 class SitePage:
     name: str
-    path: Callable[[Subjects], str]
+    paths: Callable[[Subjects], list[str]]
     role: str = ANONYMOUS
     shows_user_content: bool = True
     feed: bool = False  # Atom: read as a feed reader would (its entries' HTML)
 
 
-def _admin(model: str, suffix: str = "") -> Callable[[Subjects], str]:
-    return lambda s: reverse(f"admin:threads_{model}_changelist") + suffix
+def one(path: Callable[[Subjects], str]) -> Callable[[Subjects], list[str]]:
+    return lambda s: [path(s)]
+
+
+def _admin(model: str, suffix: str = "") -> Callable[[Subjects], list[str]]:
+    return one(lambda s: reverse(f"admin:threads_{model}_changelist") + suffix)
+
+
+def _comment_page(name: str) -> Callable[[Subjects], list[str]]:
+    return lambda s: [reverse(name, args=[c.pk]) for c in s.comments]
 
 
 PAGES: list[SitePage] = [
-    SitePage("front page", lambda s: reverse("threads:thread-list")),
-    SitePage("front page, new", lambda s: reverse("threads:thread-list") + "?sort=new"),
-    SitePage("thread", lambda s: s.thread.get_absolute_url()),
-    SitePage("thread as member", lambda s: s.thread.get_absolute_url(), MEMBER),
+    SitePage("front page", one(lambda s: reverse("threads:thread-list"))),
+    SitePage(
+        "front page, new, 2", one(lambda s: reverse("threads:thread-list") + "?sort=new&page=2")
+    ),  # fmt: skip
+    SitePage("front page, top", one(lambda s: reverse("threads:thread-list") + "?sort=top")),
+    SitePage("thread", lambda s: [t.get_absolute_url() for t in s.threads]),
+    SitePage("thread as member", one(lambda s: s.threads[0].get_absolute_url()), MEMBER),
     SitePage(
         "thread with reply form",
-        lambda s: f"{s.thread.get_absolute_url()}?reply={s.comment.pk}",
+        one(lambda s: f"{s.threads[0].get_absolute_url()}?reply={s.comments[0].pk}"),
         MEMBER,
     ),
-    SitePage("thread as moderator", lambda s: s.thread.get_absolute_url(), MODERATOR),
-    SitePage("permalink", lambda s: reverse("threads:comment-detail", args=[s.comment.pk])),
-    SitePage("user page", lambda s: reverse("threads:user-detail", args=[s.author.username])),
-    SitePage("moderation log", lambda s: reverse("threads:moderation-log")),
-    SitePage("login", lambda s: reverse("login"), shows_user_content=False),
-    SitePage("signup", lambda s: reverse("threads:signup"), shows_user_content=False),
-    SitePage("submit", lambda s: reverse("threads:thread-create"), MEMBER, False),
+    SitePage("thread as moderator", one(lambda s: s.threads[0].get_absolute_url()), MODERATOR),
+    SitePage("permalink", _comment_page("threads:comment-detail")),
+    SitePage("permalink as moderator", _comment_page("threads:comment-detail"), MODERATOR),
     SitePage(
-        "report form",
-        lambda s: reverse("threads:comment-report", args=[s.comment.pk]),
-        MEMBER,
+        "user page",
+        lambda s: [reverse("threads:user-detail", args=[a.username]) for a in s.authors],
     ),
-    SitePage("threads feed", lambda s: reverse("threads:feed-threads"), feed=True),
+    SitePage("moderation log", one(lambda s: reverse("threads:moderation-log"))),
+    SitePage("login", one(lambda s: reverse("login")), shows_user_content=False),
+    SitePage("signup", one(lambda s: reverse("threads:signup")), shows_user_content=False),
+    SitePage("submit", one(lambda s: reverse("threads:thread-create")), MEMBER),
+    SitePage("report form", _comment_page("threads:comment-report"), MEMBER),
+    SitePage("threads feed", one(lambda s: reverse("threads:feed-threads")), feed=True),
     SitePage(
         "thread comments feed",
-        lambda s: reverse("threads:feed-thread-comments", args=[s.thread.pk]),
+        lambda s: [reverse("threads:feed-thread-comments", args=[t.pk]) for t in s.threads],
         feed=True,
     ),
-    SitePage("admin index", lambda s: reverse("admin:index"), MODERATOR),
+    SitePage("admin index", one(lambda s: reverse("admin:index")), MODERATOR),
     SitePage("admin threads", _admin("thread"), MODERATOR),
     SitePage(
         "admin thread",
-        lambda s: reverse("admin:threads_thread_change", args=[s.thread.pk]),
+        one(lambda s: reverse("admin:threads_thread_change", args=[s.threads[0].pk])),
         MODERATOR,
     ),
     SitePage("admin comments", _admin("comment"), MODERATOR),
     SitePage(
         "admin comments of a thread",
-        lambda s: _admin("comment", f"?thread={s.thread.pk}")(s),
+        one(lambda s: reverse("admin:threads_comment_changelist") + f"?thread={s.threads[0].pk}"),
         MODERATOR,
     ),
     SitePage(
         "admin comment",
-        lambda s: reverse("admin:threads_comment_change", args=[s.comment.pk]),
+        one(lambda s: reverse("admin:threads_comment_change", args=[s.comments[0].pk])),
         MODERATOR,
     ),
     SitePage("admin report queue", _admin("reportedcomment"), MODERATOR),
     SitePage("admin reports", _admin("report"), MODERATOR),
-    SitePage("admin users", lambda s: reverse("admin:auth_user_changelist"), MODERATOR),
+    SitePage("admin users", one(lambda s: reverse("admin:auth_user_changelist")), MODERATOR),
     SitePage(
-        "admin user", lambda s: reverse("admin:auth_user_change", args=[s.author.pk]), MODERATOR
+        "admin user",
+        one(lambda s: reverse("admin:auth_user_change", args=[s.authors[0].pk])),
+        MODERATOR,
     ),
     SitePage("admin bans", _admin("ban"), MODERATOR),
     SitePage("admin moderation log", _admin("moderationlog"), MODERATOR),
@@ -104,5 +120,21 @@ def log_in(page, base_url: str, user) -> None:
     page.goto(f"{base_url}{reverse('login')}")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("form.stacked button[type=submit], main form button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
+
+
+def role_pages(browser, base_url: str, subjects: Subjects, init_script: str = "") -> dict:
+    """One logged-in page (own browser context) per role."""
+    pages = {}
+    for role, user in ((ANONYMOUS, None), (MEMBER, subjects.member),
+                       (MODERATOR, subjects.moderator)):  # fmt: skip
+        context = browser.new_context()
+        if init_script:
+            context.add_init_script(init_script)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if user is not None:
+            log_in(page, base_url, user)
+        pages[role] = page
+    return pages

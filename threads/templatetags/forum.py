@@ -131,6 +131,12 @@ def reply_form_template(context) -> SafeString:
 
 
 @register.filter
+def link_url(url: str) -> str:
+    """``{{ thread.url|link_url }}``: the address if a link may carry it, else ""."""
+    return presentation.link_url(url)
+
+
+@register.filter
 def unless(value, condition):
     """``{{ text|unless:flag }}``: ``text``, or nothing when ``flag`` is set."""
     return "" if condition else value

@@ -8,9 +8,9 @@ is covered too:
   declared length before a byte of it is read;
 - a form body declared in another encoding than UTF-8 (415): browsers send the page's
   own, and Django would decode a UTF-16 body into nonsense or fail on it;
-- a NUL byte or another control character (except tab and line breaks in form fields)
-  in the path, a query parameter or a form field (400): no text here holds one, and
-  PostgreSQL refuses NUL in a query outright;
+- a NUL byte or another control character in the path, a query parameter or a form
+  field (400; tab and line breaks are text, except in the path): no text here holds
+  one, XML feeds cannot, and PostgreSQL refuses NUL in a query outright;
 - an ``<int:...>`` URL number outside the database's 64-bit range (404: no such row).
 
 The forum's own views check their parameters themselves (``threads.params``). Django's
@@ -88,9 +88,7 @@ class InputGuardMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and _declared_length(request) > limit:
             return refuse(request, BODY_TOO_BIG.format(size=limit), 413)
-        if _CONTROL_OR_BREAK.search(request.path_info) or _has_control(
-            request.GET, _CONTROL_OR_BREAK
-        ):
+        if _CONTROL_OR_BREAK.search(request.path_info) or _has_control(request.GET, _CONTROL):
             return refuse(request, CONTROL_CHARACTERS, 400)
         if request.method != "POST" or request.content_type not in FORM_TYPES:
             return None

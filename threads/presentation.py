@@ -20,7 +20,7 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from threads import limits
+from threads import limits, writing_aids
 
 _UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
           ("minute", 60))  # fmt: skip
@@ -207,8 +207,6 @@ def reply_form_html(
     button and Markdown help every such form has). The textarea takes at most
     ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
     """
-    from threads import writing_aids  # it renders Markdown; presentation stays light
-
     classes = f"reply-form {escape_html(extra_class)}" if extra_class else "reply-form"
     more = "".join(f' {name}="{escape_html(v)}"' for name, v in (attrs or {}).items())
     action_attr = f' action="{escape_html(action)}"' if action else ""

@@ -121,7 +121,8 @@ def plant() -> Corpus:
         author=corpus.member, title=PAYLOADS[0], url="https://example.com/",
         body="\n\n".join(PAYLOADS),
     )  # fmt: skip
-    root = services.comment_create(author=authors[0], thread=main, body=PAYLOADS[1])
+    # The member's comment, so every payload reply also reaches the member's inbox.
+    root = services.comment_create(author=corpus.member, thread=main, body=PAYLOADS[1])
     replies = [
         services.comment_create(author=authors[i % len(authors)], thread=main, parent=root,
                                 body=payload)

@@ -6,6 +6,10 @@ page (an inbox, a search page), add one ``SitePage`` to ``PAGES``; when it is ab
 object of its own, add a list of them to ``Subjects`` and fill it in both tests'
 ``subjects()``. ``shows_user_content`` marks the pages the XSS test reads for injected
 markup (all but the empty forms); a page about "each thread" is loaded once per thread.
+
+The XSS corpus (``tests/xss_corpus.plant``) replies to the member's comment with every
+payload, so an inbox page seen as ``MEMBER`` holds them all; a search page can ask for
+``?q=alert``, which nearly every payload contains.
 """
 
 from __future__ import annotations

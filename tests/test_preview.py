@@ -122,3 +122,24 @@ def test_the_reply_pages_form_has_them_too(client, a_comment, a_user):
     html = client.get(url).content.decode()
     assert "before logging in is back" in html
     assert 'name="preview"' in html and 'class="markdown-help"' in html
+
+
+def test_forms_with_a_preview_are_valid_html(client, a_comment, tmp_path):
+    """The preview and the help on each kind of form pass the Nu HTML Checker."""
+    from tests.test_html_validity import _java_or_skip, check_html
+
+    _java_or_skip()
+    client.force_login(a_comment.author)
+    posts = {
+        "thread": (reverse("threads:thread-reply", args=[a_comment.thread_id]), {}),
+        "reply": (reverse("threads:comment-reply", args=[a_comment.pk]), {}),
+        "edit": (reverse("threads:comment-edit", args=[a_comment.pk]), {}),
+        "submit": (reverse("threads:thread-create"), {"title": "T", "url": ""}),
+    }
+    files = []
+    for name, (url, extra) in posts.items():
+        response = client.post(url, {"body": "**x**\n\n- a", "preview": "1", **extra})
+        assert response.status_code == 200, name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    assert check_html(files) == {f.name: [] for f in files}

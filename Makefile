@@ -112,6 +112,13 @@ test: lint check-deploy
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
 
+# The fuzz test at length: thousands of random requests per role (the CI run of
+# `make test` takes a few hundred), every nasty value through every route and field.
+# make fuzz ARGS="-x" stops at the first 5xx; failing examples are kept in .hypothesis/.
+.PHONY: fuzz
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py -p no:cacheprovider $(ARGS)
+
 # Synthetic threads of 100 to 100,000 comments in the configured database, removed after;
 # it refuses a database holding threads or users it did not make (make bench ARGS=--force).
 bench: $(VENV)/.installed-test

@@ -96,11 +96,16 @@ def test_pages_have_more_at_the_bottom_and_numbers_in_the_url(client, monkeypatc
     assert 'rel="prev" href="?sort=top&amp;page=2"' in last
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5", "%00", "9" * 30, ""])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "1.5", "9" * 30, "\u0663", ""])
 def test_bad_page_numbers_never_fail(client, page):
     for n in range(3):
         make_thread(title=f"T{n}")
     assert "T0" in front(client, f"?page={page}")
+
+
+def test_a_control_character_in_the_page_number_is_a_bad_request(client, a_thread):
+    response = client.get("/?page=%00")
+    assert response.status_code == 400  # threads.input_guard, before any view
 
 
 @pytest.mark.parametrize("sort", ["nonsense", "", "HOT"])

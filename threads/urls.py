@@ -1,7 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
-from threads.views import accounts, community, inbox
+from threads.views import accounts, community, inbox, preview
 from threads.views import threads as thread_views
 
 app_name = "threads"
@@ -53,4 +53,5 @@ urlpatterns = [
     path("c/<int:pk>/save/", community.comment_save, name="comment-save"),
     path("thread/<int:pk>/save/", community.thread_save, name="thread-save"),
     path("saved/", community.saved, name="saved"),
+    path("preview/", preview.markup_preview, name="markup-preview"),
 ]

@@ -9,12 +9,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from threads import limits, presentation, selectors, services
 from threads.models import InboxItem, Profile
 from threads.views import comment_url, refusals_answered, wants_json
+from threads.views.navigation import local_next
 
 FEED_ROTATED = "Your inbox feed has a new address; the old one no longer works."
 ALL_READ = "Marked {count} item{s} read."
@@ -29,10 +29,7 @@ def item_link(item: InboxItem) -> str:
 
 def _back(request) -> str:
     """The inbox page the form was sent from (``next``), else the inbox."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return reverse("threads:inbox")
+    return local_next(request, request.POST.get("next")) or reverse("threads:inbox")
 
 
 @login_required

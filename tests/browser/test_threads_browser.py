@@ -3,6 +3,7 @@ thread report queue; a member votes from the front page, in place with the scrip
 as a plain form without it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import make_comment, make_moderator, make_thread, make_user
 from threads import services
@@ -103,16 +104,12 @@ def test_voting_from_the_front_page_in_place(live_server, page):
     row = page.locator(f"#t{second.pk}")
     row.get_by_role("button", name="Upvote thread").click()
     score = row.locator("[data-thread-score]")
-    page.wait_for_function(
-        f"document.querySelector('#t{second.pk} [data-thread-score]').textContent === '1'"
-    )
+    expect(score).to_have_text("1")  # a locator: the policy forbids evaluating strings
     assert page.evaluate("window.stayedOnPage") is True  # no reload
     up = row.get_by_role("button", name="Upvote thread")
     assert up.get_attribute("aria-pressed") == "true"
     row.get_by_role("button", name="Downvote thread").click()
-    page.wait_for_function(
-        f"document.querySelector('#t{second.pk} [data-thread-score]').textContent === '-1'"
-    )
+    expect(score).to_have_text("-1")
     assert up.get_attribute("aria-pressed") == "false"
     assert score.inner_text() == "-1"
     assert Thread.objects.get(pk=second.pk).score == -1

@@ -78,3 +78,15 @@ def real_redis_cache(settings):
     keys = list(client.scan_iter(f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def fresh_local_cache():
+    """Each test starts with an empty local-memory cache (whole pages, their versions):
+    ids repeat between tests. Redis is never cleared (real_redis_cache has its prefix)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()

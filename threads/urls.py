@@ -1,6 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
+from threads.page_cache import anonymous_page, by_site, by_thread
 
 app_name = "threads"
 
@@ -22,6 +23,10 @@ urlpatterns = [
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("u/<str:username>/", views.user_detail, name="user-detail"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("feed/", feeds.LatestThreadsFeed(), name="feed-threads"),
-    path("thread/<int:pk>/feed/", feeds.ThreadCommentsFeed(), name="feed-thread-comments"),
+    path("feed/", anonymous_page(by_site)(feeds.LatestThreadsFeed()), name="feed-threads"),
+    path(
+        "thread/<int:pk>/feed/",
+        anonymous_page(by_thread)(feeds.ThreadCommentsFeed()),
+        name="feed-thread-comments",
+    ),
 ]

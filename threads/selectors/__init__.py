@@ -20,6 +20,7 @@ from threads.selectors.comment_tree import (
     sort_rows,
 )
 from threads.selectors.front_page import THREAD_SORTS, thread_ids_by, thread_vote, threads_in_order
+from threads.selectors.front_page import FrontPage, front_page
 from threads.selectors.moderation import moderation_log_entries
 from threads.selectors.users import active_ban, user_activity, user_karma
 
@@ -28,4 +29,5 @@ __all__ = [
     "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
     "user_activity", "user_karma",
+    "FrontPage", "front_page",
 ]  # fmt: skip

@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
+from dataclasses import dataclass
 
+from threads import limits
 from threads.models import Thread, Vote
-from threads.sorting import hot_rank
 
 THREAD_SORTS = ("hot", "new", "top")
 
 
-def thread_ids_by(sort: str, *, now=None):
-    """Thread ids in front-page order, ready for a paginator.
-
-    "hot" ranks in Python over (id, score, created_at): Lemmy's formula needs logarithms
-    and powers that SQLite and PostgreSQL spell differently, and three small columns
-    per thread stay cheap for any forum this size.
-    """
+def thread_ids_by(sort: str):
+    """Thread ids in front-page order: one indexed query for each sort ("hot" reads the
+    stored ``hot_rank``, kept by ``threads.services.ranking``)."""
     threads = Thread.objects.all()
     if sort == "new":
         return threads.order_by("-created_at", "-id").values_list("id", flat=True)
     if sort == "top":
         return threads.order_by("-score", "-created_at", "-id").values_list("id", flat=True)
-    now = now or timezone.now()
-    rows = threads.values_list("id", "score", "created_at")
-    ranked = sorted(rows, key=lambda r: (hot_rank(r[1], r[2], now), r[2]), reverse=True)
-    return [row[0] for row in ranked]
+    return threads.order_by("-hot_rank", "-created_at", "-id").values_list("id", flat=True)
+
+
+@dataclass
+class FrontPage:
+    """One page of threads; whether there is a next one is known without counting them all."""
+
+    threads: list[Thread]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def front_page(sort: str, page: str | int | None) -> FrontPage:
+    """The ``page``-th page of threads in ``sort`` order, in one query: the ids of the
+    page (and one more, to know of a next page) picked from the sort's index, their rows
+    with authors around them. A page number that is not one reads as the first page."""
+    try:
+        number = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        number = 1
+    per_page = limits.THREADS_PER_PAGE
+    ids = thread_ids_by(sort)
+    start = (number - 1) * per_page
+    window = ids[start : start + per_page + 1]
+    rows = list(Thread.objects.with_author().filter(pk__in=window).order_by(*ids.query.order_by))
+    return FrontPage(rows[:per_page], number, len(rows) > per_page)
 
 
 def threads_in_order(ids) -> list[Thread]:

@@ -7,6 +7,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``imports``: the import writer
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
+- ``ranking``: the front page's stored hot rank
 """
 
 from threads.services.accounts import (
@@ -45,6 +46,7 @@ from threads.services.moderation import (
     thread_lock,
     thread_unlock,
 )
+from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
 from threads.services.permissions import (
     BANNED,
     COMMENT_REMOVED,
@@ -81,4 +83,5 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+    "BAD_WINDOW", "thread_rank_refresh", "threads_rerank",
 ]  # fmt: skip

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from threads import tree
+from threads import page_cache, tree
 from threads.markup import render_markdown
 from threads.models import Comment, ModerationLog, Thread
-from threads.services import moderation
+from threads.services import moderation, ranking
 from threads.services.permissions import (
     COMMENT_REMOVED,
     THREAD_LOCKED,
@@ -48,6 +48,7 @@ def thread_create(*, author, title: str, url: str = "", body: str = "") -> Threa
     thread.full_clean()
     with transaction.atomic():
         thread.save()
+        page_cache.thread_changed(thread.pk)
     return thread
 
 
@@ -64,6 +65,8 @@ def comment_create(*, author, thread: Thread, body: str, parent: Comment | None 
         else:
             _insert_reply(comment, parent)
         _count_comment_in_open_thread(thread.pk)
+        ranking.thread_rank_refresh(thread_id=thread.pk)
+        page_cache.thread_changed(thread.pk)
     return comment
 
 
@@ -133,6 +136,7 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
             raise PermissionDenied(THREAD_LOCKED)
         if not _changeable(comment).update(body=body, body_html=body_html, edited_at=edited_at):
             raise _refused_change(comment)
+        page_cache.thread_changed(comment.thread_id)
     comment.body, comment.body_html, comment.edited_at = body, body_html, edited_at
     return comment
 
@@ -148,6 +152,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     with transaction.atomic():
         if not _changeable(comment).update(is_deleted=True, body="", body_html=""):
             raise _refused_change(comment)
+        page_cache.thread_changed(comment.thread_id)
     comment.is_deleted, comment.body, comment.body_html = True, "", ""
     return comment
 
@@ -176,6 +181,7 @@ def comment_purge(*, moderator, comment: Comment, reason: str) -> int:
             Comment.objects.filter(pk__in=ids).delete()
         tree.close_gap(node)
         Thread.objects.filter(pk=node.thread_id).update(comment_count=F("comment_count") - len(ids))
+        page_cache.thread_changed(node.thread_id)
         moderation.log_action(
             moderator,
             ModerationLog.Action.COMMENT_PURGE,

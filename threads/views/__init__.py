@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from threads import drafts, limits, selectors, services
+from threads import drafts, limits, page_cache, selectors, services
 from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
@@ -78,17 +78,15 @@ def back_to(request, comment: Comment, thread: Thread) -> str:
     return comment_url(comment, thread)
 
 
+@page_cache.anonymous_page(page_cache.by_site)
 def thread_list(request):
     """The front page: threads by hot, new or top."""
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.THREAD_SORTS else "hot"
-    page = Paginator(selectors.thread_ids_by(sort), limits.THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    threads = selectors.threads_in_order(page.object_list)
+    page = selectors.front_page(sort, request.GET.get("page"))
     return render(
         request,
         "threads/thread_list.html",
-        {"threads": threads, "page": page, "sort": sort, "sorts": selectors.THREAD_SORTS},
+        {"threads": page.threads, "page": page, "sort": sort, "sorts": selectors.THREAD_SORTS},
     )
 
 
@@ -104,6 +102,7 @@ def _reply_to(request) -> int | None:
         return None
 
 
+@page_cache.anonymous_page(page_cache.by_thread)
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
     """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
@@ -165,12 +164,14 @@ def _more(request, thread, parent):
     return render(request, "threads/comment_more.html", context)
 
 
+@page_cache.anonymous_page(page_cache.by_thread)
 def thread_more(request, pk):
     """The next batch of a big thread's top-level comments, as a page or (for the script)
     as HTML to put in place of the "load more" link."""
     return _more(request, get_object_or_404(Thread, pk=pk), None)
 
 
+@page_cache.anonymous_page(page_cache.by_comment)
 def comment_more(request, pk):
     """The next batch of replies to one comment, as a page or as HTML for the script."""
     parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
@@ -183,6 +184,7 @@ def _single_comment_html(request, thread, comment) -> str:
     return _tree_html(request, thread, tree, None, DEFAULT_COMMENT_SORT)
 
 
+@page_cache.anonymous_page(page_cache.by_comment)
 def comment_detail(request, pk):
     """One comment's own page: its parents above for context, its replies below."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
@@ -378,6 +380,7 @@ def signup(request):
     return render(request, "registration/signup.html", context)
 
 
+@page_cache.anonymous_page(page_cache.by_site)
 def user_detail(request, username):
     """A person's page: what they wrote, newest first, and their karma."""
     user = get_object_or_404(get_user_model(), username=username)

@@ -19,8 +19,14 @@ from threads.selectors.comment_tree import (
     single_comment_tree,
     sort_rows,
 )
-from threads.selectors.front_page import THREAD_SORTS, thread_ids_by, thread_vote, threads_in_order
-from threads.selectors.front_page import FrontPage, front_page
+from threads.selectors.front_page import (
+    THREAD_SORTS,
+    FrontPage,
+    front_page,
+    thread_ids_by,
+    thread_vote,
+    threads_in_order,
+)
 from threads.selectors.moderation import moderation_log_entries
 from threads.selectors.users import active_ban, user_activity, user_karma
 

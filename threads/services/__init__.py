@@ -46,7 +46,6 @@ from threads.services.moderation import (
     thread_lock,
     thread_unlock,
 )
-from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
 from threads.services.permissions import (
     BANNED,
     COMMENT_REMOVED,
@@ -62,6 +61,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
 from threads.services.votes import (
     BAD_VOTE_VALUE,
     CANNOT_VOTE_OWN,

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
-from threads.markup import render_markdown
 from threads import page_cache
+from threads.markup import render_markdown
 from threads.models import Comment, Thread
 
 DEFAULT_BATCH_SIZE = 500

@@ -59,6 +59,11 @@ HEADER = "X-Page-Cache"
 stats: Counter = Counter()
 
 
+def clock() -> float:
+    """Seconds since the epoch, shared by every app server (their clocks kept by NTP)."""
+    return time.time()
+
+
 def _version_key(scope: str) -> str:
     return f"pc:v:{scope}"
 
@@ -200,7 +205,7 @@ def anonymous_page(scope_of):
                 stats["hit"] += 1
                 return _served(request, entry)
             stats["miss"] += 1
-            began = time.time()
+            began = clock()
             response = view(request, *args, **kwargs)
             if storable_response(request, response):
                 _store(entry_key, votes_token, began, response)
@@ -226,7 +231,7 @@ def _fresh(entry: dict, votes_token: str) -> bool:
     """Made after the last vote, or before it by less than the lag."""
     if entry["votes"] == votes_token:
         return True
-    return time.time() - entry["made"] < settings.PAGE_CACHE_VOTE_LAG
+    return clock() - entry["made"] < settings.PAGE_CACHE_VOTE_LAG
 
 
 def _store(key: str, votes_token: str, began: float, response) -> None:

@@ -7,6 +7,7 @@ that draws a tenth of the replies.
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -130,3 +131,29 @@ def test_user_page_queries_do_not_grow(client, viewer, writer, threads_by_size):
         many, html = _count(browser, f"/u/{writer.username}/")
         assert few == many
         assert "permalink" in html
+
+
+@pytest.mark.parametrize("sort", THREAD_SORTS)
+def test_front_page_is_one_query_on_the_first_and_fiftieth_page(sort, writer):
+    Thread.objects.bulk_create(
+        Thread(title=f"Thread {i}", author=writer, score=i % 7, hot_rank=i / 3, slug="t")
+        for i in range(50 * 30 + 5)
+    )
+    anonymous = Client()
+    for page in (1, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = anonymous.get("/", {"sort": sort, "page": page})
+        assert response.status_code == 200
+        assert len(queries) == 1, [q["sql"] for q in queries]
+        assert response.content.decode().count('class="thread-row"') == 30
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get("/", {"sort": sort, "page": 50})
+    assert len(queries) == 0  # served from the page cache
+
+
+def test_a_cached_anonymous_page_costs_no_query(threads_by_size):
+    url = threads_by_size[2_000].get_absolute_url()
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response["X-Page-Cache"] == "hit" and len(queries) == 0

@@ -211,6 +211,11 @@ def serve_and_load(env, plan: Path, tmp: Path) -> int:
          "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    # The front page's hot order ages while the test runs, as it would under cron.
+    ranker = subprocess.Popen(
+        [str(BIN / "python"), "manage.py", "rerank", "--every", "10", "-v0"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
     try:
         wait_until_up(f"http://{HOST}:{PORT}/")
         subprocess.run(
@@ -223,6 +228,8 @@ def serve_and_load(env, plan: Path, tmp: Path) -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        os.killpg(ranker.pid, signal.SIGTERM)
+        ranker.wait(timeout=30)
     return report(tmp / "load_stats.csv")
 
 

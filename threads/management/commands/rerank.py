@@ -7,7 +7,10 @@ the last ``--days`` (default ``limits.RERANK_WINDOW_DAYS``) in short batches, wr
 ranks that moved, and is safe at any time with the site running.
 """
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 
 from threads import limits, services
 
@@ -26,11 +29,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Count what would change; write nothing."
         )
+        parser.add_argument(
+            "--every",
+            type=int,
+            metavar="SECONDS",
+            help="Keep running, re-ranking every SECONDS (make run, the load test, or a "
+            "service manager instead of cron).",
+        )
 
-    def handle(self, *args, days, dry_run, verbosity, **options):
+    def handle(self, *args, days, dry_run, every, verbosity, **options):
         if days < 1:
             raise CommandError(f"--days must be at least 1, not {days}.")
+        if every is not None and every < 1:
+            raise CommandError(f"--every must be at least 1 second, not {every}.")
+        self.rerank(days, dry_run, verbosity)
+        while every:
+            time.sleep(every)
+            self.rerank(days, dry_run, verbosity)
+
+    def rerank(self, days: int, dry_run: bool, verbosity: int) -> None:
         examined, changed = services.threads_rerank(days=days, dry_run=dry_run)
+        close_old_connections()  # a long-running loop must not hold one connection forever
         if verbosity:
             verb = "Would re-rank" if dry_run else "Re-ranked"
             noun = "thread" if examined == 1 else "threads"

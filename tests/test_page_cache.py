@@ -292,7 +292,7 @@ def test_a_stored_page_holds_no_csrf_token_and_each_reader_gets_a_working_one(
     stored = _page_keys(backend)
     assert stored
     for key in stored:
-        content = backend.get(key.split(":", 2)[2])["content"]
+        content = backend.get(key.split(":", 2)[2])["content"].decode()
         assert page_cache.CSRF_MARK in content and not TOKEN.search(
             content.replace(f'value="{page_cache.CSRF_MARK}"', "")
         )

@@ -235,13 +235,14 @@ def _fresh(entry: dict, votes_token: str) -> bool:
 
 
 def _store(key: str, votes_token: str, began: float, response) -> None:
-    content = CSRF_FIELD.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode())
+    # Bytes, as served: a hit neither decodes nor encodes the page.
+    content = CSRF_FIELD.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode()).encode()
     entry = {
         "made": began,  # before the view read anything: the lag counts from here
         "votes": votes_token,
         "content": content,
         "content_type": response["Content-Type"],
-        "csrf": CSRF_MARK in content,
+        "csrf": CSRF_MARK.encode() in content,
     }
     try:
         cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
@@ -253,7 +254,7 @@ def _served(request, entry: dict) -> HttpResponse:
     content = entry["content"]
     if entry["csrf"]:
         token = get_token(request)  # this reader's own, as a fresh render would give
-        content = content.replace(CSRF_MARK, token)
+        content = content.replace(CSRF_MARK.encode(), token.encode())
     response = HttpResponse(content, content_type=entry["content_type"])
     response[HEADER] = "hit"
     return response

@@ -1,4 +1,5 @@
-# The front page's hot rank, stored and indexed (threads.services.ranking keeps it).
+# The front page's hot rank, stored and indexed (threads.services.ranking keeps it), and
+# the top order's index with its last tie-break, so each order is read from an index.
 
 import math
 
@@ -41,6 +42,13 @@ class Migration(migrations.Migration):
             model_name="thread",
             index=models.Index(
                 fields=["-hot_rank", "-created_at", "-id"], name="thread_hot_idx"
+            ),
+        ),
+        migrations.RemoveIndex(model_name="thread", name="thread_top_idx"),
+        migrations.AddIndex(
+            model_name="thread",
+            index=models.Index(
+                fields=["-score", "-created_at", "-id"], name="thread_top_order_idx"
             ),
         ),
         migrations.RunPython(rank_every_thread, migrations.RunPython.noop),

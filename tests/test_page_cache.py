@@ -348,3 +348,32 @@ def test_account_removal_of_a_voter_clears_their_name_everywhere(reader, thread,
     services.account_remove(user=bob, by=bob)
     assert not get_user_model().objects.filter(username="bob").exists()
     assert Client().get(url).status_code == 404
+
+
+def test_sessions_are_shared_by_every_app_server_never_kept_in_one():
+    """In the database, read through Redis when it is there; never local memory or files."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = "import django; django.setup(); from django.conf import settings; "
+    probe += "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+    base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    root = Path(__file__).resolve().parent.parent
+    seen = {}
+    for redis_url in ("", "redis://127.0.0.1:6379/0"):
+        out = subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True, text=True, cwd=root, check=True,
+            env={**base, "DJANGO_SETTINGS_MODULE": "forum.settings", "REDIS_URL": redis_url},
+        )  # fmt: skip
+        seen[redis_url] = out.stdout.split()
+    assert seen[""] == [
+        "django.contrib.sessions.backends.db",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    assert seen["redis://127.0.0.1:6379/0"] == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]

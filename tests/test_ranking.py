@@ -25,7 +25,9 @@ def stored_rank(thread) -> float:
 
 def test_a_new_thread_is_ranked_as_it_is_made(db):
     thread = services.thread_create(author=make_user(), title="Fresh")
-    assert stored_rank(thread) == pytest.approx(hot_rank(0, thread.created_at, timezone.now()))
+    assert stored_rank(thread) == pytest.approx(
+        hot_rank(0, thread.created_at, timezone.now()), rel=1e-3
+    )
 
 
 def test_a_vote_on_the_thread_refreshes_its_rank(db):
@@ -119,3 +121,26 @@ def test_front_page_beyond_the_last_page_is_empty_and_bad_numbers_read_as_one(db
     assert [t.title for t in selectors.front_page("hot", "-3").threads] == ["only"]
     beyond = selectors.front_page("new", 7)
     assert beyond.threads == [] and beyond.has_previous and not beyond.has_next
+
+
+def test_rerank_every_keeps_re_ranking_until_stopped(db, monkeypatch):
+    make_thread(title="one", created_at=timezone.now() - timedelta(hours=1))
+    slept = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        if len(slept) == 3:
+            raise KeyboardInterrupt  # what stopping the server does
+
+    monkeypatch.setattr("threads.management.commands.rerank.time.sleep", sleep)
+    monkeypatch.setattr("threads.management.commands.rerank.close_old_connections", lambda: None)
+    out = StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        call_command("rerank", "--every", "600", stdout=out)
+    assert slept == [600, 600, 600]
+    assert out.getvalue().count("Re-ranked ") == 3
+
+
+def test_rerank_every_refuses_less_than_a_second(db):
+    with pytest.raises(CommandError, match="--every must be at least 1 second, not 0."):
+        run("--every", "0")

@@ -45,11 +45,11 @@ class Command(BaseCommand):
         self.rerank(days, dry_run, verbosity)
         while every:
             time.sleep(every)
+            close_old_connections()  # the loop must not keep a connection past its age
             self.rerank(days, dry_run, verbosity)
 
     def rerank(self, days: int, dry_run: bool, verbosity: int) -> None:
         examined, changed = services.threads_rerank(days=days, dry_run=dry_run)
-        close_old_connections()  # a long-running loop must not hold one connection forever
         if verbosity:
             verb = "Would re-rank" if dry_run else "Re-ranked"
             noun = "thread" if examined == 1 else "threads"

@@ -309,6 +309,18 @@ def test_a_stored_page_holds_no_csrf_token_and_each_reader_gets_a_working_one(
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
 
 
+def test_a_stored_batch_for_the_script_holds_no_csrf_token_either(reader, thread, comment):
+    url = f"{reverse('threads:thread-more', args=[thread.pk])}?reply={comment.pk}"
+    first = reader.page(url, X_Requested_With="fetch")
+    assert re.search(r'csrfmiddlewaretoken\\" value=\\"\w+', first)  # the form is there
+    served = reader.cached(url, X_Requested_With="fetch")
+    token = re.search(r'csrfmiddlewaretoken\\" value=\\"(\w+)', served).group(1)
+    assert page_cache.CSRF_MARK not in served
+    stored = [cache.get(key.split(":", 2)[2]) for key in _page_keys(cache)]
+    assert stored and all(token.encode() not in entry["content"] for entry in stored)
+    assert any(page_cache.CSRF_MARK.encode() in entry["content"] for entry in stored)
+
+
 def _page_keys(backend):
     """The stored pages' keys (as the backend spells them, with prefix and version)."""
     if hasattr(backend, "_cache") and isinstance(backend._cache, dict):

@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve rerank
+	moderator import export lock serve attack rerank
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,7 @@ migrate: install
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_thread fixtures/seed_thread.txt
+	$(MANAGE) import_thread fixtures/welcome_thread.json
 	$(MANAGE) rerank --every 600 -v0 & ranker=$$!; \
 	  trap 'kill $$ranker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
@@ -97,7 +98,8 @@ lint: $(VENV)/.installed-test
 # Production settings, static files collected as make serve does (into a scratch folder):
 # proves collectstatic's manifest works and that check --deploy has nothing to say.
 check-deploy: $(VENV)/.installed-test
-	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example \
+	export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=forum.example EMAIL_HOST=smtp.forum.example \
+	  REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-0123456789abcdef \
 	  DJANGO_STATIC_ROOT="$$(mktemp -d)" && \
 	$(MANAGE) collectstatic --no-input -v0 && \
@@ -129,6 +131,12 @@ bench: $(VENV)/.installed-test
 # the same refusal and --force as bench, and it removes what it seeded.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
+
+# The issue's attacks replayed on the loopback against gunicorn in production mode (own
+# SQLite, Redis db 5 under its own key prefix; REDIS must run): password guessing,
+# sign-up and comment floods, malformed requests. Prints one table; non-zero on a FAIL.
+attack: $(VENV)/.installed-test
+	$(BIN)/python -m tests.load.attack $(ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

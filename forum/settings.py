@@ -133,6 +133,89 @@ else:
 # client's address is REMOTE_ADDR and the header is ignored, since anyone can send it.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
 
+# Rate limits and login protection, in one place (threads/ratelimits.py applies them;
+# README "Rate limits and login protection" gives each figure's source). A rate is
+# "count/period" (period s, m, h or d, or e.g. 10m); where a list is given every window
+# applies. "_new" rates replace their action's for accounts younger than
+# RATE_LIMIT_NEW_ACCOUNT_HOURS. Moderators and superusers are exempt from the content
+# limits (not from the login ones). DJANGO_RATE_LIMITS overrides single entries
+# ("comment=6/m,200/d;signup=3/h"); DJANGO_RATE_LIMITS_ENABLED=0 turns the content
+# limits and the heated-exchange rule off (the load test does, tests set their own).
+RATE_LIMITS = {
+    "signup": ["3/h"],  # per address: Lemmy's register limit (3 per 3600 s)
+    "thread": ["2/m", "20/d"],  # per member
+    "thread_new": ["1/m", "5/d"],
+    "comment": ["6/m", "200/d"],  # per member: Lemmy's comment count (6)
+    "comment_new": ["2/m", "50/d"],
+    "vote": ["60/m"],  # per member: Lobsters' 60 requests per minute
+    "report": ["10/h"],  # per member
+    "password_reset_address": ["5/h"],  # reset mails asked for from one address
+    "password_reset_account": ["3/h"],  # reset mails asked for one e-mail address
+    "email_change": ["5/h"],  # per member: mails confirming a new address
+    "search": ["60/m"],  # per address: Lobsters' 60 requests per minute
+}
+for _entry in os.environ.get("DJANGO_RATE_LIMITS", "").split(";"):
+    if "=" in _entry:
+        _name, _rates = _entry.split("=", 1)
+        RATE_LIMITS[_name.strip()] = [r.strip() for r in _rates.split(",") if r.strip()]
+RATE_LIMITS_ENABLED = env_flag("DJANGO_RATE_LIMITS_ENABLED", True)
+RATE_LIMIT_NEW_ACCOUNT_HOURS = 24
+# A member replying within one chain to the same person again sooner than this waits
+# (Lobsters' speed limit in heated reply chains: 2 minutes).
+HEATED_REPLY_SECONDS = int(os.environ.get("DJANGO_HEATED_REPLY_SECONDS", "120"))
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "threads.client_ip.client_ip"
+
+# Login (django-axes, counting in the cache): LOGIN_FAILURE_LIMIT failed logins from one
+# address, for one account or across accounts, refuse that address for a cool-off that
+# doubles with each further lockout within a day (up to LOGIN_COOLOFF_MAX_SECONDS).
+# Failures for one account from many addresses slow that account down instead: once
+# ACCOUNT_SLOWDOWN_AFTER different addresses failed within an hour, it takes one attempt
+# per ACCOUNT_SLOWDOWN_SECONDS, except from a browser that logged into it before.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "4"))  # Lobsters: 4/min
+LOGIN_COOLOFF_SECONDS = int(os.environ.get("DJANGO_LOGIN_COOLOFF_SECONDS", "900"))
+LOGIN_COOLOFF_MAX_SECONDS = int(os.environ.get("DJANGO_LOGIN_COOLOFF_MAX_SECONDS", "86400"))
+ACCOUNT_SLOWDOWN_AFTER = int(os.environ.get("DJANGO_ACCOUNT_SLOWDOWN_AFTER", "5"))
+ACCOUNT_SLOWDOWN_SECONDS = int(os.environ.get("DJANGO_ACCOUNT_SLOWDOWN_SECONDS", "10"))
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]  # one account from one address counts here too
+AXES_COOLOFF_TIME = "threads.login_protection.cool_off"
+AXES_LOCKOUT_CALLABLE = "threads.login_protection.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "threads.client_ip.client_ip"
+# A success does not wipe the address's count: else one valid account would let an
+# attacker reset it between guesses. The count goes a cool-off after the last failure.
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the cache handler keeps no rows for the admin to list
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["threads.ratelimits.RateLimitMiddleware", "axes.middleware.AxesMiddleware"]
+if not REDIS_URL:
+    # Local memory counts per process: said at start (threads.apps) and by check --deploy.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+
+# Mail (password resets, confirming a new address) through Django's email framework.
+# Without EMAIL_HOST mail is printed to the console (development); with it, sent over
+# SMTP. DJANGO_EMAIL_BACKEND overrides both. README.md's "Email" section has the table.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)  # implicit TLS (port 465); else STARTTLS
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", bool(EMAIL_HOST) and not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "forum@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,6 +227,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "threads:thread-list"
 LOGOUT_REDIRECT_URL = "threads:thread-list"
+
+# What this forum is: shown in every page's title and header, and in the feeds.
+SITE_NAME = os.environ.get("FORUM_SITE_NAME", "Forum").strip() or "Forum"
+SITE_DESCRIPTION = os.environ.get(
+    "FORUM_SITE_DESCRIPTION",
+    "Threaded discussions: read, reply at any depth, vote, and bring in threads from "
+    "Reddit, Lemmy and Hacker News.",
+).strip()
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

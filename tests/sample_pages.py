@@ -40,6 +40,8 @@ class SampleSite:
     member: object  # the viewer of the logged-in pages: alice
     own: Comment  # alice's comment (edit and delete render)
     reply: Comment  # bob's reply to it, two levels deep (report renders)
+    own_thread: Thread  # alice's thread, pinned and edited (its edit and delete render)
+    moderator: object  # mia, who pinned it and removed carol's spam thread
 
     def pages(self) -> dict[str, tuple[str, bool]]:
         """Every page to check: name -> (path, seen as the logged-in member)."""
@@ -54,6 +56,19 @@ class SampleSite:
             "signup": (reverse("threads:signup"), False),
             "login": (reverse("login"), False),
             "moderation-log": (reverse("threads:moderation-log"), False),
+            "settings": (reverse("threads:settings"), True),
+            "account-delete": (reverse("threads:account-delete"), True),
+            "password-reset": (reverse("password_reset"), False),
+            "password-reset-done": (reverse("password_reset_done"), False),
+            "password-reset-bad-link": (
+                reverse("password_reset_confirm", args=["MQ", "set-password"]),
+                False,
+            ),
+            "front-member": (reverse("threads:thread-list"), True),
+            "own-thread-member": (self.own_thread.get_absolute_url(), True),
+            "thread-edit": (reverse("threads:thread-edit", args=[self.own_thread.pk]), True),
+            "thread-delete": (reverse("threads:thread-delete", args=[self.own_thread.pk]), True),
+            "thread-report": (reverse("threads:thread-report", args=[self.thread.pk]), True),
         }
 
 
@@ -86,4 +101,12 @@ def make_sample_site() -> SampleSite:
     services.vote_cast(user=alice, item=top, value=1)
     services.vote_cast(user=alice, item=reply, value=-1)
     services.vote_cast(user=alice, item=thread, value=1)
-    return SampleSite(thread=thread, member=alice, own=own, reply=reply)
+    own_thread = services.thread_create(author=alice, title="Welcome, read me", body="Hi.")
+    services.thread_edit(user=alice, thread=own_thread, body="Hi, *all*.")
+    services.thread_pin(moderator=moderator, thread=own_thread)
+    removed_thread = make_thread(author=carol, title="Spam thread")
+    services.thread_remove(moderator=moderator, thread=removed_thread, reason="spam")
+    return SampleSite(
+        thread=thread, member=alice, own=own, reply=reply, own_thread=own_thread,
+        moderator=moderator,
+    )  # fmt: skip

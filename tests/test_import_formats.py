@@ -601,7 +601,8 @@ def test_voices_pins_and_hidden_scores_show_on_the_page(client, tmp_path):
     html = page_html(client, thread)
     head = re.search(r'<p class="meta">by (.*?)</p>', html, re.S).group(1)
     assert head.startswith(
-        '<span class="author">curious_cat</span>\n <span class="badge moderator">mod</span> '
+        '<span class="author imported" title="imported name from reddit: not an account on '
+        'this forum">curious_cat (reddit)</span>\n <span class="badge moderator">mod</span> '
         '<span class="badge pinned" title="pinned at its source">pinned</span> · '
     )
     mod = meta_line(html, "t1_c1")

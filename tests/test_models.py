@@ -83,7 +83,7 @@ def test_imported_author_name_is_shown(a_thread):
     comment = make_comment(a_thread)
     comment.author = None
     comment.author_name = "someone_elsewhere"
-    assert comment.shown_author == "someone_elsewhere"
+    assert comment.shown_author == "someone_elsewhere (imported)"  # a_thread has no source
 
 
 def test_thread_slug_and_url():

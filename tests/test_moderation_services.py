@@ -54,12 +54,14 @@ def test_moderators_group_has_exactly_the_moderation_permissions():
         ("threads", "change_comment"),
         ("threads", "change_report"),
         ("threads", "change_reportedcomment"),
+        ("threads", "change_reportedthread"),
         ("threads", "change_thread"),
         ("threads", "view_ban"),
         ("threads", "view_comment"),
         ("threads", "view_moderationlog"),
         ("threads", "view_report"),
         ("threads", "view_reportedcomment"),
+        ("threads", "view_reportedthread"),
         ("threads", "view_thread"),
     ]
     assert not any(codename.startswith("delete_") for _, codename in perms)

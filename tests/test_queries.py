@@ -134,18 +134,52 @@ def test_user_page_queries_do_not_grow(client, viewer, writer, threads_by_size):
 
 
 @pytest.mark.parametrize("sort", THREAD_SORTS)
-def test_front_page_is_one_query_on_the_first_and_fiftieth_page(sort, writer):
+def test_front_page_rows_cost_the_same_for_every_viewer(client, viewer, writer, sort):
+    """Pins, removed threads, a link post's domain and the viewer's votes on the rows: the
+    same count at 3 threads as at 45, for a visitor, a voter and a moderator."""
+    from tests.factories import make_moderator
+
+    moderator = make_moderator("queries-mod")
+
+    def front_page_with(n, browser):
+        for i in range(n - Thread.objects.count()):
+            thread = services.thread_create(
+                author=writer, title=f"Thread {i}", url=f"https://example.com/{i}"
+            )
+            services.vote_cast(user=viewer, item=thread, value=1 if i % 2 else -1)
+            if i == 1:
+                services.thread_pin(moderator=moderator, thread=thread)
+            if i == 2:
+                services.thread_remove(moderator=moderator, thread=thread, reason="spam")
+        return _count(browser, f"/?sort={sort}")
+
+    voter = client.__class__()
+    voter.force_login(viewer)
+    mod = client.__class__()
+    mod.force_login(moderator)
+    for browser in (client, voter, mod):
+        Thread.objects.all().delete()
+        few, _ = front_page_with(3, browser)
+        many, html = front_page_with(45, browser)
+        assert few == many, (sort, few, many)
+        assert "(example.com)" in html and 'class="badge pinned"' in html
+
+
+@pytest.mark.parametrize("sort", THREAD_SORTS)
+def test_front_page_is_two_indexed_queries_on_the_first_and_fiftieth_page(sort, writer):
+    """The pinned ids (a handful), then the page's rows: the same on page 50 as on page 1."""
     Thread.objects.bulk_create(
-        Thread(title=f"Thread {i}", author=writer, score=i % 7, hot_rank=i / 3, slug="t")
+        Thread(title=f"Thread {i}", author=writer, score=i % 7, hot_rank=i / 3, slug="t",
+               pinned_position=1 if i == 7 else None)
         for i in range(50 * 30 + 5)
-    )
+    )  # fmt: skip
     anonymous = Client()
     for page in (1, 50):
         with CaptureQueriesContext(connection) as queries:
             response = anonymous.get("/", {"sort": sort, "page": page})
         assert response.status_code == 200
-        assert len(queries) == 1, [q["sql"] for q in queries]
-        assert response.content.decode().count('class="thread-row"') == 30
+        assert len(queries) == 2, [q["sql"] for q in queries]
+        assert response.content.decode().count('class="thread-row') == 30
     with CaptureQueriesContext(connection) as queries:
         anonymous.get("/", {"sort": sort, "page": 50})
     assert len(queries) == 0  # served from the page cache

@@ -117,10 +117,12 @@ def test_rerank_command_refuses_a_window_under_a_day(db):
 
 def test_front_page_beyond_the_last_page_is_empty_and_bad_numbers_read_as_one(db):
     make_thread(title="only")
-    assert [t.title for t in selectors.front_page("hot", "abc").threads] == ["only"]
-    assert [t.title for t in selectors.front_page("hot", "-3").threads] == ["only"]
-    beyond = selectors.front_page("new", 7)
-    assert beyond.threads == [] and beyond.has_previous and not beyond.has_next
+    for number in ("abc", "-3", None, "1"):
+        front = selectors.front_page("hot", page_number=number)
+        assert [t.title for t in front.threads] == ["only"] and front.page.number == 1
+    beyond = selectors.front_page("new", page_number=7)
+    assert beyond.threads == [] and beyond.page.has_previous() and not beyond.page.has_next()
+    assert selectors.front_page("new", page_number="9" * 30).page.number == 1_000_000
 
 
 def test_rerank_every_keeps_re_ranking_until_stopped(db, monkeypatch):

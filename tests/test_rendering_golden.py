@@ -147,7 +147,7 @@ def every_state(people):
     removed, edited, the member's own, an imported one with its source's marks, a chain
     deeper than the display depth, and more top-level comments than the budget shows."""
     member, other, markup = people["member"], people["other"], people["markup"]
-    thread = make_thread(author=other, title="Every state")
+    thread = make_thread(author=other, title="Every state", source="reddit:every")
     voted = at(make_comment(thread, author=markup, body="**voted** up by the member"), 90)
     services.vote_cast(user=member, item=voted, value=1)
     deleted = at(make_comment(thread, parent=voted, author=other, body="gone soon"), 80)
@@ -224,7 +224,8 @@ def test_the_renderer_writes_what_the_reference_template_writes(
     words = texts(dom(fast))
     for state in ("[deleted]", "[removed by moderator]", "edited", "score hidden", "mod",
                   "admin", "pinned", "continue this thread →", f"comment by {MARKUP_NAME}",
-                  f"comment by {IMPORTED_NAME}", MARKUP_NAME, IMPORTED_NAME):  # fmt: skip
+                  f"comment by {IMPORTED_NAME} (reddit)", MARKUP_NAME,
+                  f"{IMPORTED_NAME} (reddit)"):  # fmt: skip
         assert state in words, state
     shown = " | ".join(words)
     assert "load more comments (" in shown

@@ -105,3 +105,119 @@ def test_the_placeholders_come_from_one_rule(scene):
     assert presentation.sees_removed_text(scene["users"]["moderator"])
     assert not presentation.sees_removed_text(scene["users"]["author"])
     assert not presentation.sees_removed_text(None)
+
+
+# Threads: the same rule for a thread's title, link and text, on every page that shows a
+# thread (front page, thread page, comment pages, user page, feeds, the log, the admin).
+
+THREAD_SECRET = "quokka"  # in the removed thread's title, link, text and slug
+THREAD_DELETED = "wombat"  # in the deleted thread's, before its author deleted it
+
+
+@pytest.fixture
+def thread_scene(db):
+    """alice's removed link post and her deleted thread, each with bob's comment."""
+    alice, bob, mod = make_user("alice"), make_user("bob"), make_moderator("mia")
+    removed = make_thread(
+        author=alice,
+        title=f"The {THREAD_SECRET} post",
+        url=f"https://{THREAD_SECRET}.example/x",
+        body=f"{THREAD_SECRET} text",
+        body_html=f"<p>{THREAD_SECRET} text</p>",
+    )
+    deleted = make_thread(
+        author=alice,
+        title=f"The {THREAD_DELETED} post",
+        body=f"{THREAD_DELETED} text",
+        body_html=f"<p>{THREAD_DELETED}</p>",
+    )
+    comments = {
+        "removed": make_comment(removed, author=bob, body="still readable under removed"),
+        "deleted": make_comment(deleted, author=bob, body="still readable under deleted"),
+    }
+    services.thread_remove(moderator=mod, thread=removed, reason="spam")
+    services.thread_delete(user=alice, thread=deleted)
+    return {
+        "users": {"anonymous": None, "member": bob, "author": alice, "moderator": mod},
+        "removed": removed,
+        "deleted": deleted,
+        "comments": comments,
+    }
+
+
+def thread_pages(scene):
+    """(name, method, url, data, moderators may see the removed thread there)."""
+    removed, deleted = scene["removed"], scene["deleted"]
+    pages = [
+        ("front page", "get", "/", None, True),
+        ("front page new", "get", "/?sort=new", None, True),
+        ("front page top", "get", "/?sort=top&page=1", None, True),
+        ("user page", "get", "/u/alice/", None, True),
+        ("moderation log", "get", "/moderation/", None, True),
+        ("threads feed", "get", "/feed/", None, False),
+        ("admin threads", "get", "/admin/threads/thread/", None, True),
+        ("admin log", "get", "/admin/threads/moderationlog/", None, True),
+    ]
+    for kind, thread in (("removed", removed), ("deleted", deleted)):
+        comment = scene["comments"][kind]
+        shown = kind == "removed"  # the deleted thread's pages never show the removed one
+        pages += [
+            (f"{kind} thread", "get", f"/t/{thread.pk}/", None, shown),
+            (f"{kind} thread by old slug", "get", f"/t/{thread.pk}/{thread.slug}/", None, shown),
+            (f"{kind} batch", "get", f"/thread/{thread.pk}/more/", None, shown),
+            (f"{kind} comment page", "get", f"/c/{comment.pk}/", None, shown),
+            (f"{kind} comment batch", "get", f"/c/{comment.pk}/more/", None, shown),
+            (f"{kind} comment reply", "get", f"/c/{comment.pk}/reply/", None, shown),
+            (f"{kind} comment report", "get", f"/c/{comment.pk}/report/", None, shown),
+            (f"{kind} thread feed", "get", f"/thread/{thread.pk}/feed/", None, False),
+            (f"{kind} report", "get", f"/thread/{thread.pk}/report/", None, shown),
+            (f"{kind} report post", "post", f"/thread/{thread.pk}/report/", {"reason": "x"}, shown),
+            (f"{kind} edit", "get", f"/thread/{thread.pk}/edit/", None, False),
+            (f"{kind} edit post", "post", f"/thread/{thread.pk}/edit/", {"body": "x"}, False),
+            (f"{kind} delete", "get", f"/thread/{thread.pk}/delete/", None, False),
+        ]
+    return pages
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "member", "author", "moderator"])
+def test_removed_threads_show_only_to_moderators_and_deleted_ones_to_nobody(
+    client, thread_scene, viewer
+):
+    user = thread_scene["users"][viewer]
+    if user is not None:
+        client.force_login(user)
+    for name, method, url, data, moderators_see in thread_pages(thread_scene):
+        response = getattr(client, method)(url, data or {}, follow=True)
+        assert response.status_code < 500, (name, response.status_code)
+        text = response.content.decode().lower()
+        may_see = viewer == "moderator" and moderators_see
+        assert (THREAD_SECRET in text) == may_see, (viewer, name, response.status_code)
+        assert THREAD_DELETED not in text, (viewer, name)
+        if name.endswith("thread") or name.endswith("comment page"):
+            assert "still readable" in text, (viewer, name)
+            placeholder = presentation.DELETED_PLACEHOLDER
+            if name.startswith("removed"):
+                placeholder = presentation.REMOVED_PLACEHOLDER
+            if not (may_see and name.startswith("removed")):
+                assert placeholder in text, (viewer, name)
+
+
+def test_a_deleted_thread_keeps_no_text(thread_scene):
+    deleted = thread_scene["deleted"]
+    deleted.refresh_from_db()
+    assert (deleted.title, deleted.url, deleted.body, deleted.body_html) == ("", "", "", "")
+    assert deleted.is_deleted and deleted.slug == "deleted"
+
+
+def test_the_thread_placeholders_come_from_one_rule(thread_scene):
+    removed, deleted = thread_scene["removed"], thread_scene["deleted"]
+    removed.refresh_from_db()
+    assert presentation.thread_title_text(removed) == presentation.REMOVED_PLACEHOLDER
+    assert THREAD_SECRET in presentation.thread_title_text(removed, moderator_view=True)
+    assert presentation.thread_link_url(removed) == ""
+    assert presentation.thread_body_html(removed) == presentation.REMOVED_HTML
+    assert THREAD_SECRET in presentation.thread_body_html(removed, moderator_view=True)
+    assert str(removed) == presentation.REMOVED_PLACEHOLDER
+    assert presentation.thread_title_text(deleted, moderator_view=True) == "[deleted]"
+    assert presentation.thread_body_html(deleted) == presentation.DELETED_HTML
+    assert removed.get_absolute_url() == f"/t/{removed.pk}/removed/"

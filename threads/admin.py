@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
+from threads.account_forms import AdminAccountCreationForm
 from threads.models import (
     Ban,
     Comment,
@@ -202,7 +203,7 @@ class ThreadFilter(admin.SimpleListFilter):
         chosen = self.value()
         if chosen and chosen.isdigit() and all(str(t.pk) != chosen for t in threads):
             threads = list(Thread.objects.filter(pk=chosen)) + threads
-        return [(str(t.pk), Truncator(t.title).chars(50)) for t in threads]
+        return [(str(t.pk), Truncator(t).chars(50)) for t in threads]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
@@ -406,6 +407,7 @@ admin.site.unregister(User)
 class ForumUserAdmin(UserAdmin):
     """Django's user admin plus ban/unban; only superusers edit accounts themselves."""
 
+    add_form = AdminAccountCreationForm  # new accounts follow the name rules (threads.names)
     list_display = ["username", "email", "is_staff", "is_active", "banned", "date_joined"]
     list_filter = [*UserAdmin.list_filter, BannedFilter]
     actions = ["ban_users", "unban_users"]
@@ -507,7 +509,8 @@ class ModerationLogAdmin(ReadOnlyAdmin):
         if entry.comment_id:
             return f"comment #{entry.comment_id}"
         if entry.thread_id:
-            return f"thread “{entry.thread}”"
+            title = presentation.thread_title_text(entry.thread, moderator_view=True)
+            return f"thread “{title}”"
         if entry.user_id:
             return f"user {entry.user}"
         return "—"
@@ -520,3 +523,7 @@ class VoteAdmin(ReadOnlyAdmin):
     list_display = ["user", "value", "comment", "thread", "created_at"]
     list_select_related = ["user"]
     raw_id_fields = ["user", "comment", "thread"]
+
+
+# Threads' removal, pins, report queue and purge: a module of their own.
+from threads import admin_threads  # noqa: E402, F401

@@ -16,6 +16,9 @@ class ThreadsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
-        from threads import checks  # noqa: F401  (registers the deploy check)
+        # Registers the deploy checks and login_protection's signal receivers.
+        from threads import cache_checks, checks, login_protection, mail  # noqa: F401
+
+        cache_checks.say_if_local_memory()
 
         post_migrate.connect(_sync_moderators_group, sender=self)

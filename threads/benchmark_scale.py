@@ -148,13 +148,13 @@ def _time_front_page(size: int, repeat: int) -> list[FrontResult]:
                 with CaptureQueriesContext(connection) as queries:
                     response = _ok(reader.get(url))
                 count = len(queries)  # now: each request clears the connection's log
-                if response.content.decode().count('class="thread-row"') != min(
+                if response.content.decode().count('class="thread-row') != min(
                     limits.THREADS_PER_PAGE, max(0, size - (page - 1) * limits.THREADS_PER_PAGE)
                 ):
                     raise AssertionError(f"{url} at {size:,} threads shows the wrong threads")
                 page_ms = median_ms(lambda url=url: _ok(reader.get(url)), repeat)
             query_ms = median_ms(
-                lambda sort=sort, page=page: selectors.front_page(sort, page), repeat
+                lambda sort=sort, page=page: selectors.front_page(sort, page_number=page), repeat
             )
             results.append(FrontResult(size, sort, page, page_ms, query_ms, count))
     return results

@@ -32,10 +32,14 @@ class LatestThreadsFeed(ForumFeed):
         return reverse("threads:thread-list")
 
     def items(self):
-        return Thread.objects.with_author().newest_first()[: limits.FEED_SIZE]
+        # What the front page lists: no deleted or removed threads.
+        return Thread.objects.listed().with_author().newest_first()[: limits.FEED_SIZE]
 
     def item_title(self, item):
-        return item.title
+        return presentation.thread_title_text(item)
+
+    def item_description(self, item):
+        return presentation.thread_body_html(item)
 
 
 class ThreadCommentsFeed(ForumFeed):
@@ -43,7 +47,7 @@ class ThreadCommentsFeed(ForumFeed):
         return get_object_or_404(Thread, pk=pk)
 
     def title(self, obj):
-        return f"New comments on {obj.title}"
+        return f"New comments on {presentation.thread_title_text(obj)}"
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -52,7 +56,7 @@ class ThreadCommentsFeed(ForumFeed):
         return (
             Comment.objects.for_thread(obj)
             .visible()
-            .select_related("author")
+            .select_related("author", "thread")  # the thread's source names imported authors
             .order_by("-created_at", "-id")[: limits.FEED_SIZE]
         )
 

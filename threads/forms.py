@@ -1,7 +1,6 @@
 """Forms: they parse and describe fields; the rules live in ``threads.services``."""
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import URLValidator
 
 from threads import limits
@@ -41,8 +40,3 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=limits.COMMENT_MAX_LENGTH,
     )
-
-
-class SignupForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        fields = ("username",)

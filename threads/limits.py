@@ -23,6 +23,7 @@ THREADS_PER_PAGE = 30
 USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
+MAX_PINNED_THREADS = 3  # pinned threads atop the front page: a few, or the page is all pins
 
 # Front page ranking (threads.services.ranking; the rerank command runs every 10 minutes)
 RERANK_WINDOW_DAYS = 7  # threads this young are re-ranked as they age; older ones keep theirs
@@ -31,3 +32,6 @@ RERANK_BATCH_SIZE = 1000  # threads per re-rank transaction
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
+
+# Accounts
+EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new address works

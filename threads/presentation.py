@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape as _escape
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -84,6 +84,52 @@ def path_segment(text: str) -> str:
     return quote(text, safe=_SEGMENT_SAFE)
 
 
+# Whose words these are: a member's name links to their page; an imported author is a
+# name from elsewhere, not an account here, so it is shown with its source beside it
+# ("alice (reddit)"), in italics, and never links to a member's page (a member may hold
+# the same name); a removed account shows "[deleted]". Templates (``_author.html``), the
+# comment tree (``threads.rendering``) and the feeds all take the words from here.
+
+IMPORT_SOURCES = {"reddit": "reddit", "hn": "HN", "lemmy": "Lemmy"}  # source key prefix
+IMPORTED_LABEL = "imported"  # any other source
+IMPORTED_TITLE = "imported name from {source}: not an account on this forum"
+DELETED_AUTHOR_LABEL = "[deleted]"
+
+
+def source_label(source: str) -> str:
+    """The site a thread was imported from, as readers know it: ``reddit:abc`` is
+    "reddit"; a key without a known site is "imported"."""
+    return IMPORT_SOURCES.get(source.partition(":")[0], IMPORTED_LABEL)
+
+
+def author_label(username: str, author_name: str, source: str = "", *, site: str = "") -> str:
+    """The words that name an author: the member's name, an imported name with its source
+    (``site`` when already worked out, else from the thread's ``source`` key), or
+    "[deleted]"."""
+    if username:
+        return username
+    if author_name:
+        return f"{author_name} ({site or source_label(source)})"
+    return DELETED_AUTHOR_LABEL
+
+
+def imported_title(label: str) -> str:
+    """The hover title of an imported name, from its label ("alice (reddit)")."""
+    site = label.rpartition(" (")[2].rstrip(")") or IMPORTED_LABEL
+    return IMPORTED_TITLE.format(source=site)
+
+
+def unlinked_author_html(label: str) -> str:
+    """A name that links nowhere, as safe HTML: "[deleted]", or an imported name marked
+    as one (``author_label``'s words)."""
+    if label == DELETED_AUTHOR_LABEL:
+        return f'<span class="author">{DELETED_AUTHOR_LABEL}</span>'
+    return (
+        f'<span class="author imported" title="{escape_html(imported_title(label))}">'
+        f"{escape_html(label)}</span>"
+    )
+
+
 # What a viewer sees of a comment: the one rule every page, feed and script answer uses.
 # A comment deleted by its author shows "[deleted]" (its text is gone from the database);
 # one removed by a moderator shows "[removed by moderator]" to everyone, and moderators
@@ -125,6 +171,47 @@ def comment_body_text(comment, *, moderator_view: bool = False) -> str:
     if comment.is_deleted and not comment.body:
         return DELETED_PLACEHOLDER
     return comment.body
+
+
+# What a viewer sees of a thread, by the same rule: every page, feed and admin list that
+# shows a thread's title, link or text asks here. A thread deleted by its author reads
+# "[deleted]" (its title, link and text are gone from the database); one removed by a
+# moderator reads "[removed by moderator]" to everyone but moderators, who see the
+# stored title and text under the mark, so they can judge and restore it.
+
+
+def thread_title_text(thread, *, moderator_view: bool = False) -> str:
+    """The title a viewer sees: the stored one, or the placeholder."""
+    if thread.is_deleted:
+        return DELETED_PLACEHOLDER
+    if thread.is_removed and not moderator_view:
+        return REMOVED_PLACEHOLDER
+    return thread.title
+
+
+def thread_link_url(thread, *, moderator_view: bool = False) -> str:
+    """The link a link post points to, or "" when the viewer may not follow it."""
+    if thread.is_deleted or (thread.is_removed and not moderator_view):
+        return ""
+    return thread.url
+
+
+def thread_body_html(thread, *, moderator_view: bool = False) -> str:
+    """The thread's text as safe HTML: stored, or the placeholder (a gone link post with
+    no text still says it is gone)."""
+    if thread.is_removed or thread.is_deleted:
+        return comment_body_html(thread, moderator_view=moderator_view)
+    return thread.body_html
+
+
+def link_domain(url: str) -> str:
+    """``example.com`` for ``https://www.example.com/a?b``: shown beside a link post's
+    title, as Hacker News and Reddit do."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed address (stored before validation) shows no domain
+        return ""
+    return host.removeprefix("www.")
 
 
 # Markup written by both the comment tree (``threads.rendering``) and the templates

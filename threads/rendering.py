@@ -139,8 +139,9 @@ class _TreePage:
         if c.username:
             link = self.user_path % escape_html(path_segment(c.username))  # as reverse() writes
             author = f'<a href="{link}">{escape_html(c.username)}</a>'
-        else:
-            author = escape_html(c.author)
+            author = f'<span class="author">{author}</span>'
+        else:  # "[deleted]", or an imported name with its source, linking nowhere
+            author = presentation.unlinked_author_html(c.author)
         badges = self._BADGES.get(c.distinguished, "") if c.distinguished else ""
         if c.is_stickied:
             badges += self._BADGES["pinned"]
@@ -158,11 +159,7 @@ class _TreePage:
             if c.is_score_hidden
             else f'<span class="score">{points(c.score)}</span>'
         )
-        return (
-            f'<span class="author">{author}</span>{badges}\n'
-            f" · {score}\n"
-            f" · {time_element(c.created_at, self.now)}{edited}"
-        )
+        return f"{author}{badges}\n · {score}\n · {time_element(c.created_at, self.now)}{edited}"
 
     @staticmethod
     def _toggle(c) -> str:

@@ -13,6 +13,7 @@ MODERATOR_PERMISSIONS = [
     ("threads", "comment", ["view", "change"]),
     ("threads", "report", ["view", "change"]),
     ("threads", "reportedcomment", ["view", "change"]),
+    ("threads", "reportedthread", ["view", "change"]),
     ("threads", "ban", ["view"]),
     ("threads", "moderationlog", ["view"]),
     ("auth", "user", ["view", "change"]),
@@ -30,9 +31,14 @@ def sync_moderators_group(apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    # A model a later migration adds has no permission yet when an early migration runs
+    # this; the post_migrate run after the last migration gives it.
     wanted = [
-        Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+        permission
         for app_label, model, actions in MODERATOR_PERMISSIONS
         for action in actions
+        for permission in Permission.objects.filter(
+            content_type__app_label=app_label, codename=f"{action}_{model}"
+        )
     ]
     group.permissions.set(wanted)

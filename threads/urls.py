@@ -2,6 +2,8 @@ from django.urls import path
 
 from threads import feeds, views
 from threads.page_cache import anonymous_page, by_site, by_thread
+from threads.views import accounts
+from threads.views import threads as thread_views
 
 app_name = "threads"
 
@@ -13,6 +15,10 @@ urlpatterns = [
     path("thread/<int:pk>/reply/", views.thread_reply, name="thread-reply"),
     path("thread/<int:pk>/vote/", views.thread_vote, name="thread-vote"),
     path("thread/<int:pk>/more/", views.thread_more, name="thread-more"),
+    path("thread/<int:pk>/edit/", thread_views.thread_edit, name="thread-edit"),
+    path("thread/<int:pk>/delete/", thread_views.thread_delete, name="thread-delete"),
+    path("thread/<int:pk>/report/", thread_views.thread_report, name="thread-report"),
+    path("thread/<int:pk>/moderate/", thread_views.thread_moderate, name="thread-moderate"),
     path("c/<int:pk>/", views.comment_detail, name="comment-detail"),
     path("c/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("c/<int:pk>/vote/", views.comment_vote, name="comment-vote"),
@@ -22,11 +28,23 @@ urlpatterns = [
     path("c/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("u/<str:username>/", views.user_detail, name="user-detail"),
-    path("accounts/signup/", views.signup, name="signup"),
     path("feed/", anonymous_page(by_site)(feeds.LatestThreadsFeed()), name="feed-threads"),
     path(
         "thread/<int:pk>/feed/",
         anonymous_page(by_thread)(feeds.ThreadCommentsFeed()),
         name="feed-thread-comments",
     ),
+    # A member's own account (threads/views/accounts.py)
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("settings/", accounts.settings_page, name="settings"),
+    path("settings/email/", accounts.settings_email, name="settings-email"),
+    path("settings/email/remove/", accounts.settings_email_remove, name="settings-email-remove"),
+    path(
+        "settings/email/confirm/<str:token>/",
+        accounts.settings_email_confirm,
+        name="settings-email-confirm",
+    ),
+    path("settings/password/", accounts.settings_password, name="settings-password"),
+    path("settings/sort/", accounts.settings_sort, name="settings-sort"),
+    path("settings/delete/", accounts.account_delete, name="account-delete"),
 ]

@@ -42,7 +42,7 @@
       if (!note && create) { note = makeNote(); form.prepend(note); }
       return note;
     }
-    const place = control.closest("footer.actions, header.thread-head") || control;
+    const place = control.closest("footer.actions, header.thread-head, article.thread-row") || control;
     const next = place.nextElementSibling;
     if (next && next.classList.contains("refusal")) return next;
     if (!create) return null;

@@ -21,7 +21,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from threads import limits, sorting, tree
+from threads import limits, presentation, sorting, tree
 
 DELETED_AUTHOR = "[deleted]"
 
@@ -66,10 +66,21 @@ class Contribution(models.Model):
 
     @property
     def shown_author(self) -> str:
-        return shown_author(self.author, self.author_name)
+        return shown_author(self.author, self.author_name, self.import_source)
+
+    @property
+    def import_source(self) -> str:
+        """The thread's import key (``reddit:abc``), which names where an imported author
+        wrote; "" for threads written here."""
+        raise NotImplementedError
 
 
 class ThreadQuerySet(models.QuerySet):
+    def listed(self, *, include_removed: bool = False):
+        """Threads a listing shows: never deleted ones; removed ones to moderators only."""
+        threads = self.filter(is_deleted=False)
+        return threads if include_removed else threads.filter(is_removed=False)
+
     def newest_first(self):
         return self.order_by("-created_at", "-id")
 
@@ -104,6 +115,21 @@ class Thread(Contribution):
         help_text="Comments the source had that the imported file left out (its 'more' "
         "placeholders), as of the latest import: the page says the thread is partial.",
     )
+    # Owned by its author, kept by the moderators (threads.services.threads, .moderation);
+    # what a viewer sees of a gone thread is threads.presentation's rule.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(
+        default=False, help_text="Deleted by its author: its title, link and text are gone."
+    )
+    is_removed = models.BooleanField(
+        default=False, help_text="Removed by a moderator: off the front page, text kept."
+    )
+    pinned_position = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Pinned to the top of the front page at this place (1 is first); "
+        "empty when not pinned.",
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -120,10 +146,15 @@ class Thread(Contribution):
             models.Index(fields=["-score", "-created_at", "-id"], name="thread_top_order_idx"),
             models.Index(fields=["-hot_rank", "-created_at", "-id"], name="thread_hot_idx"),
             models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
+            models.Index(
+                fields=["pinned_position"],
+                condition=Q(pinned_position__isnull=False),
+                name="thread_pinned_idx",
+            ),
         ]
 
     def __str__(self):
-        return self.title
+        return presentation.thread_title_text(self)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -133,7 +164,21 @@ class Thread(Contribution):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("threads:thread-detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return reverse("threads:thread-detail", kwargs={"pk": self.pk, "slug": self.url_slug})
+
+    @property
+    def url_slug(self) -> str:
+        """The slug in the thread's address: a removed thread's title stays out of links."""
+        return "removed" if self.is_removed else self.slug
+
+    @property
+    def is_gone(self) -> bool:
+        """Deleted by its author or removed by a moderator (``presentation.thread_title_text``)."""
+        return self.is_deleted or self.is_removed
+
+    @property
+    def import_source(self) -> str:
+        return self.source
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -244,6 +289,11 @@ class Comment(Contribution, MPTTModel):
         return reverse("threads:comment-detail", kwargs={"pk": self.pk})
 
     @property
+    def import_source(self) -> str:
+        # Only an imported name needs its thread's key: no query for members' comments.
+        return self.thread.source if self.author_name and self.author_id is None else ""
+
+    @property
     def is_gone(self) -> bool:
         """Deleted by its author or removed by a moderator: the public sees a placeholder
         instead of the text (``threads.presentation.comment_body_html``)."""
@@ -264,11 +314,12 @@ Comment._meta.indexes = [
 ]
 
 
-def shown_author(author, author_name: str) -> str:
-    """Accounts show their username; imported names show as given; deleted accounts vanish."""
+def shown_author(author, author_name: str, source: str = "") -> str:
+    """Accounts show their username; imported names show with their source beside them
+    ("alice (reddit)"); deleted accounts vanish: ``presentation.author_label``'s rule."""
     if author is not None:
         return author.get_username()
-    return author_name or DELETED_AUTHOR
+    return presentation.author_label("", author_name, source)
 
 
 class VoteQuerySet(models.QuerySet):
@@ -387,14 +438,19 @@ class Ban(models.Model):
 
 
 class Report(models.Model):
-    """A reader's report of one comment; one open report per reader per comment."""
+    """A reader's report of one comment or one thread; one open report per reader per item."""
 
     class Status(models.TextChoices):
         OPEN = "open", "open"
-        REMOVED = "removed", "comment removed"
+        REMOVED = "removed", "removed"
         DISMISSED = "dismissed", "dismissed"
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
@@ -418,11 +474,29 @@ class Report(models.Model):
                 condition=Q(status="open"),
                 name="report_one_open_per_user_comment",
             ),
+            models.UniqueConstraint(
+                fields=["thread", "reporter"],
+                condition=Q(status="open", thread__isnull=False),
+                name="report_one_open_per_user_thread",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment__isnull=False, thread__isnull=True)
+                | Q(comment__isnull=True, thread__isnull=False),
+                name="report_on_exactly_one_item",
+            ),
         ]
-        indexes = [models.Index(fields=["status", "comment"], name="report_status_comment_idx")]
+        indexes = [
+            models.Index(fields=["status", "comment"], name="report_status_comment_idx"),
+            models.Index(
+                fields=["status", "thread"],
+                condition=Q(thread__isnull=False),
+                name="report_status_thread_idx",
+            ),
+        ]
 
     def __str__(self):
-        return f"Report by {self.reporter_id} on comment {self.comment_id} ({self.status})"
+        item = f"comment {self.comment_id}" if self.comment_id else f"thread {self.thread_id}"
+        return f"Report by {self.reporter_id} on {item} ({self.status})"
 
 
 class ReportedComment(Comment):
@@ -432,6 +506,15 @@ class ReportedComment(Comment):
         proxy = True
         verbose_name = "reported comment"
         verbose_name_plural = "report queue"
+
+
+class ReportedThread(Thread):
+    """The report queue's threads in the admin: threads with open reports."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "reported thread"
+        verbose_name_plural = "report queue: threads"
 
 
 class ModerationLog(models.Model):
@@ -447,6 +530,11 @@ class ModerationLog(models.Model):
         REPORTS_DISMISS = "reports_dismiss", "dismissed reports"
         COMMENT_PURGE = "comment_purge", "purged comment"
         ACCOUNT_REMOVE = "account_remove", "removed account"
+        THREAD_REMOVE = "thread_remove", "removed thread"
+        THREAD_RESTORE = "thread_restore", "restored thread"
+        THREAD_PIN = "thread_pin", "pinned thread"
+        THREAD_UNPIN = "thread_unpin", "unpinned thread"
+        THREAD_PURGE = "thread_purge", "purged thread"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -7,6 +7,7 @@
 - ``moderation``: the public log
 """
 
+from threads.selectors.accounts import preferred_comment_sort
 from threads.selectors.comment_tree import (
     CommentPage,
     CommentRow,
@@ -23,8 +24,10 @@ from threads.selectors.front_page import (
     THREAD_SORTS,
     FrontPage,
     front_page,
+    pinned_ids,
     thread_ids_by,
     thread_vote,
+    thread_votes,
     threads_in_order,
 )
 from threads.selectors.moderation import moderation_log_entries
@@ -35,5 +38,6 @@ __all__ = [
     "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
     "user_activity", "user_karma",
-    "FrontPage", "front_page",
+    "preferred_comment_sort",
+    "FrontPage", "front_page", "pinned_ids", "thread_votes",
 ]  # fmt: skip

@@ -29,6 +29,7 @@ from django.utils.http import urlencode
 
 from threads import limits
 from threads.models import DELETED_AUTHOR, Comment, Thread
+from threads.presentation import IMPORTED_LABEL, source_label
 from threads.sorting import DEFAULT_COMMENT_SORT, comment_sort
 from threads.tree import ancestors_of, depth_first
 
@@ -48,7 +49,7 @@ class CommentRow:
     __slots__ = (*(f.replace("author__username", "username") for f in ROW_FIELDS), "depth",
                  "closes", "vote", "author", "continues")  # fmt: skip
 
-    def __init__(self, values):
+    def __init__(self, values, site: str = ""):
         (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
          self.author_id, self.username, self.author_name, self.created_at, self.edited_at,
          self.is_deleted, self.is_removed, self.score, self.upvotes, self.downvotes,
@@ -58,7 +59,14 @@ class CommentRow:
             self.created_at = self.created_at.replace(tzinfo=UTC)
             if self.edited_at is not None:
                 self.edited_at = self.edited_at.replace(tzinfo=UTC)
-        self.author = self.username or self.author_name or DELETED_AUTHOR
+        # The shown name: ``presentation.author_label``'s rule, inlined for speed (a page
+        # makes hundreds of rows); ``site`` is the thread's source, as readers know it.
+        if self.username:
+            self.author = self.username
+        elif self.author_name:
+            self.author = f"{self.author_name} ({site or IMPORTED_LABEL})"
+        else:
+            self.author = DELETED_AUTHOR
         self.vote = 0
         self.depth = 0
         self.closes = 0
@@ -128,18 +136,20 @@ class CommentTree:
     total: int = 0
 
 
-def comment_rows(queryset, viewer=None) -> list[CommentRow]:
+def comment_rows(queryset, viewer=None, *, source: str = "") -> list[CommentRow]:
     """Rows in tree order; for a logged-in viewer, with their vote joined in, so the votes
-    cost no query of their own."""
+    cost no query of their own. ``source`` is the thread's import key, named beside
+    imported authors."""
     queryset = queryset.order_by("tree_id", "lft")
+    site = source_label(source)
     if viewer is None or not viewer.is_authenticated:
-        return [CommentRow(values) for values in _fetch(queryset.values_list(*ROW_FIELDS))]
+        return [CommentRow(values, site) for values in _fetch(queryset.values_list(*ROW_FIELDS))]
     queryset = queryset.annotate(
         viewer_vote=FilteredRelation("votes", condition=Q(votes__user=viewer))
     )
     rows = []
     for values in _fetch(queryset.values_list(*ROW_FIELDS, "viewer_vote__value")):
-        row = CommentRow(values[:-1])
+        row = CommentRow(values[:-1], site)
         row.vote = values[-1] or 0
         rows.append(row)
     return rows
@@ -310,7 +320,7 @@ def _forest(
         total += picked[-1].size
     if not picked:
         return CommentTree(rows=[], sort=sort)
-    rows = _subtree_rows(thread_id, picked, budget, viewer)
+    rows = _subtree_rows(thread_id, picked, budget, viewer, more.thread.source)
     tails = _cut_links(rows, picked[-1], more)
     rest = candidates[offset + len(picked) :]
     if rest:
@@ -326,7 +336,7 @@ def _forest(
     return tree
 
 
-def _subtree_rows(thread_id: int, picked: list[Candidate], budget: int, viewer):
+def _subtree_rows(thread_id: int, picked: list[Candidate], budget: int, viewer, source: str):
     """All rows of the picked subtrees but the last, and the last one's first rows in tree
     order up to the budget: one query, whatever the subtrees' sizes.
 
@@ -345,7 +355,7 @@ def _subtree_rows(thread_id: int, picked: list[Candidate], budget: int, viewer):
         ranges = [Q(tree_id=c.tree_id, lft__gte=c.lft, lft__lte=c.rght) for c in whole]
         ranges.append(Q(tree_id=last.tree_id, lft__gte=last.lft, lft__lte=end))
         rows = Comment.objects.filter(reduce(or_, ranges))
-    return comment_rows(rows, viewer)
+    return comment_rows(rows, viewer, source=source)
 
 
 def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:
@@ -377,7 +387,7 @@ def _cut_links(rows: list[CommentRow], last: Candidate, more) -> dict:
 
 
 def single_comment_tree(comment: Comment) -> CommentTree:
-    rows = comment_rows(Comment.objects.filter(pk=comment.pk))
+    rows = comment_rows(Comment.objects.filter(pk=comment.pk), source=comment.thread.source)
     return layout(sort_rows(rows, DEFAULT_COMMENT_SORT, root_parent_id=comment.parent_id))
 
 
@@ -399,5 +409,5 @@ def comment_page(comment: Comment, *, viewer=None, sort: str = DEFAULT_COMMENT_S
         viewer=viewer,
     )  # fmt: skip
     tree.total = root.size
-    ancestors = list(ancestors_of(comment).select_related("author"))
+    ancestors = list(ancestors_of(comment).select_related("author", "thread"))
     return CommentPage(ancestors=ancestors, tree=tree)

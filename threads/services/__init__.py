@@ -8,6 +8,10 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
 - ``ranking``: the front page's stored hot rank
+- ``members``: a member's own account: joining (the name rules), email, settings, leaving
+- ``threads``: a thread's author edits and deletes it; the superuser's purge
+- ``thread_moderation``: removing, restoring and pinning threads; reports of threads
+- ``speed``: the heated-exchange speed limit, and who is exempt from content limits
 """
 
 from threads.services.accounts import (
@@ -33,6 +37,19 @@ from threads.services.comments import (
     thread_create,
 )
 from threads.services.imports import ImportResult, thread_import
+from threads.services.members import (
+    BAD_COMMENT_SORT,
+    EMAIL_TAKEN,
+    EMAIL_UNCHANGED,
+    WRONG_PASSWORD,
+    account_close,
+    account_create,
+    check_email_free,
+    check_new_name,
+    comment_sort_set,
+    email_change,
+    normalized_email,
+)
 from threads.services.moderation import (
     ALREADY_REPORTED,
     REPORT_GONE_COMMENT,
@@ -62,6 +79,31 @@ from threads.services.permissions import (
     ensure_moderator,
 )
 from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
+from threads.services.speed import HEATED_REPLY, TooFast, ensure_not_heated, exempt_from_limits
+from threads.services.thread_moderation import (
+    ALREADY_REPORTED_THREAD,
+    BAD_PIN_POSITION,
+    PIN_GONE_THREAD,
+    PINS_FULL,
+    REPORT_GONE_THREAD,
+    REPORT_OWN_THREAD,
+    THREAD_REPORT_REASON_REQUIRED,
+    thread_pin,
+    thread_remove,
+    thread_report_create,
+    thread_reports_dismiss,
+    thread_restore,
+    thread_unpin,
+)
+from threads.services.threads import (
+    NOT_YOUR_THREAD,
+    THREAD_ALREADY_DELETED,
+    THREAD_REMOVED,
+    ensure_author_can_change_thread,
+    thread_delete,
+    thread_edit,
+    thread_purge,
+)
 from threads.services.votes import (
     BAD_VOTE_VALUE,
     CANNOT_VOTE_OWN,
@@ -84,4 +126,13 @@ __all__ = [
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
     "BAD_WINDOW", "thread_rank_refresh", "threads_rerank",
+    "BAD_COMMENT_SORT", "EMAIL_TAKEN", "EMAIL_UNCHANGED", "WRONG_PASSWORD", "account_close",
+    "account_create", "check_email_free", "check_new_name", "comment_sort_set", "email_change",
+    "normalized_email",
+    "ALREADY_REPORTED_THREAD", "BAD_PIN_POSITION", "NOT_YOUR_THREAD", "PINS_FULL",
+    "PIN_GONE_THREAD", "REPORT_GONE_THREAD", "REPORT_OWN_THREAD", "THREAD_ALREADY_DELETED",
+    "THREAD_REMOVED", "THREAD_REPORT_REASON_REQUIRED", "ensure_author_can_change_thread",
+    "thread_delete", "thread_edit", "thread_pin", "thread_purge", "thread_remove",
+    "thread_report_create", "thread_reports_dismiss", "thread_restore", "thread_unpin",
+    "HEATED_REPLY", "TooFast", "ensure_not_heated", "exempt_from_limits",
 ]  # fmt: skip

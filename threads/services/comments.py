@@ -28,6 +28,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.speed import ensure_not_heated
 
 PARENT_IN_OTHER_THREAD = "You can only reply to a comment in the same thread."
 PARENT_GONE = tree.PARENT_GONE
@@ -56,6 +57,7 @@ def comment_create(*, author, thread: Thread, body: str, parent: Comment | None 
     """Add a comment to ``thread``: top-level when ``parent`` is None, else a reply to it."""
     ensure_can_write(author)
     body = clean_text(body)
+    ensure_not_heated(author, parent)
     comment = Comment(
         thread_id=thread.pk, author=author, body=body, body_html=render_markdown(body)
     )

@@ -12,7 +12,7 @@ from django.template.base import token_kwargs
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from threads import presentation
+from threads import limits, presentation
 
 register = template.Library()
 
@@ -145,3 +145,48 @@ def comment_reply_form(context, comment_id: int, author: str) -> SafeString:
             comment_id=comment_id, author=author, csrf_token=_csrf_token(context)
         )
     )
+
+
+@register.filter
+def unlinked_author(label: str) -> SafeString:
+    """``{{ name|unlinked_author }}``: a name without an account ("[deleted]", or an
+    imported author shown with its source), marked so it cannot pass for a member."""
+    return mark_safe(presentation.unlinked_author_html(str(label)))
+
+
+# A thread as this page's viewer may see it (``presentation.thread_title_text`` and
+# friends): placeholders for deleted and removed threads; moderators see removed ones.
+
+
+def _moderator_view(context) -> bool:
+    return presentation.sees_removed_text(context.get("user"))
+
+
+@register.simple_tag(takes_context=True)
+def thread_title(context, thread) -> str:
+    """``{% thread_title thread %}``: the title, or "[deleted]" / "[removed by moderator]"."""
+    return presentation.thread_title_text(thread, moderator_view=_moderator_view(context))
+
+
+@register.simple_tag(takes_context=True)
+def thread_link(context, thread) -> str:
+    """``{% thread_link thread as link %}``: a link post's address, "" when hidden."""
+    return presentation.thread_link_url(thread, moderator_view=_moderator_view(context))
+
+
+@register.simple_tag(takes_context=True)
+def thread_body(context, thread) -> SafeString:
+    """``{% thread_body thread %}``: the thread's text, or its placeholder."""
+    return mark_safe(presentation.thread_body_html(thread, moderator_view=_moderator_view(context)))
+
+
+@register.filter
+def domain(url: str) -> str:
+    """``{{ url|domain }}``: ``example.com``, shown beside a link post's title."""
+    return presentation.link_domain(url)
+
+
+@register.simple_tag
+def limit(name: str):
+    """``{% limit "REASON_MAX_LENGTH" %}``: a number from ``threads.limits``, for forms."""
+    return getattr(limits, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from threads import drafts, limits, page_cache, selectors, services
-from threads.forms import CommentForm, ReportForm, SignupForm, ThreadForm
+from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
@@ -82,17 +82,19 @@ def back_to(request, comment: Comment, thread: Thread) -> str:
 def thread_list(request):
     """The front page: threads by hot, new or top."""
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.THREAD_SORTS else "hot"
-    page = selectors.front_page(sort, request.GET.get("page"))
-    return render(
-        request,
-        "threads/thread_list.html",
-        {"threads": page.threads, "page": page, "sort": sort, "sorts": selectors.THREAD_SORTS},
-    )
+    front = selectors.front_page(sort, page_number=request.GET.get("page"), viewer=request.user)
+    context = {"threads": front.threads, "page": front.page, "sort": sort,
+               "sorts": selectors.THREAD_SORTS}  # fmt: skip
+    return render(request, "threads/thread_list.html", context)
 
 
-def _comment_sort(request) -> str:
+def _comment_sort(request, *, preferred: bool = False) -> str:
+    """The order asked for in ``?sort=``; else, on a page that opens a thread
+    (``preferred``), the member's chosen order (settings); else the site's."""
     sort = request.GET.get("sort")
-    return sort if sort in COMMENT_SORTS else DEFAULT_COMMENT_SORT
+    if sort in COMMENT_SORTS:
+        return sort
+    return selectors.preferred_comment_sort(request.user) if preferred else DEFAULT_COMMENT_SORT
 
 
 def _reply_to(request) -> int | None:
@@ -106,11 +108,11 @@ def _reply_to(request) -> int | None:
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
     """A thread with its comment tree (a big one up to the page budget)."""
     thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
-    if slug != thread.slug and request.method == "GET":
+    if slug != thread.url_slug and request.method == "GET":
         query = request.GET.urlencode()
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
         return redirect(canonical, permanent=True)
-    sort = _comment_sort(request)
+    sort = _comment_sort(request, preferred=True)
     tree = selectors.comment_batch(thread, viewer=request.user, sort=sort)
     reply_to = reply_to if reply_to is not None else _reply_to(request)
     kept = "" if form else _kept_reply(request, thread.pk, None)
@@ -188,7 +190,7 @@ def _single_comment_html(request, thread, comment) -> str:
 def comment_detail(request, pk):
     """One comment's own page: its parents above for context, its replies below."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
-    sort = _comment_sort(request)
+    sort = _comment_sort(request, preferred=True)
     page = selectors.comment_page(comment, viewer=request.user, sort=sort)
     context = {
         "thread": comment.thread,
@@ -295,7 +297,7 @@ def _post_reply(request, thread, *, parent):
     if wants_json(request):
         return refusal(ValidationError(form.errors.get("body", [])))
     return thread_detail(
-        request, thread.pk, thread.slug, form=form, reply_to=parent.pk if parent else None,
+        request, thread.pk, thread.url_slug, form=form, reply_to=parent.pk if parent else None,
         status=400,
     )  # fmt: skip
 
@@ -329,7 +331,16 @@ def thread_vote(request, pk):
     thread = get_object_or_404(Thread, pk=pk)
     if request.method != "POST":
         return redirect(thread)
-    return _vote(request, thread, thread.get_absolute_url())
+    return _vote(request, thread, _next_page(request) or thread.get_absolute_url())
+
+
+def _next_page(request) -> str:
+    """Where a form asks to go back to (the front page's vote arrows), if it is this site."""
+    next_url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if next_url and safe else ""
 
 
 @refusals_answered
@@ -364,20 +375,6 @@ def comment_delete(request, pk):
             return JsonResponse({"deleted": comment.pk})
         return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
     return render(request, "threads/comment_delete.html", {"comment": comment})
-
-
-def signup(request):
-    """Create an account and log in."""
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user)
-        messages.success(request, f"Welcome, {user.username}!")
-        next_url = request.POST.get("next") or request.GET.get("next") or ""
-        safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-        return redirect(next_url if safe else reverse("threads:thread-list"))
-    context = {"form": form, "next": request.GET.get("next", "")}
-    return render(request, "registration/signup.html", context)
 
 
 @page_cache.anonymous_page(page_cache.by_site)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(
                 f'No user named "{username}". Create the account first (sign up on the '
-                'site, or "python manage.py createsuperuser").'
+                'site, or "make superuser").'
             ) from None
         with transaction.atomic():
             try:

@@ -389,3 +389,47 @@ def test_sessions_are_shared_by_every_app_server_never_kept_in_one():
         "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+@pytest.mark.parametrize("write", ["edit", "delete", "remove", "restore", "pin", "unpin", "purge"])
+def test_thread_writes_show_on_its_page_and_the_front_page(reader, thread, comment, alice, write):
+    moderator = make_moderator("mia")
+    if write == "restore":
+        services.thread_remove(moderator=moderator, thread=thread, reason="spam")
+    if write == "unpin":
+        services.thread_pin(moderator=moderator, thread=thread)
+    url = thread.get_absolute_url()
+    before_page, before_front = reader.cached(url), reader.cached("/")
+    assert ("Cached thread" in before_front) == (write != "restore")
+    assert ('class="badge pinned"' in before_front) == (write == "unpin")
+    {
+        "edit": lambda: services.thread_edit(user=alice, thread=thread, body="an edited body"),
+        "delete": lambda: services.thread_delete(user=alice, thread=thread),
+        "remove": lambda: services.thread_remove(moderator=moderator, thread=thread, reason="x"),
+        "restore": lambda: services.thread_restore(moderator=moderator, thread=thread),
+        "pin": lambda: services.thread_pin(moderator=moderator, thread=thread),
+        "unpin": lambda: services.thread_unpin(moderator=moderator, thread=thread),
+        "purge": lambda: services.thread_purge(
+            moderator=make_superuser(), thread=thread, reason="illegal"
+        ),
+    }[write]()
+    front = reader.page("/")
+    if write in ("delete", "remove", "purge"):
+        assert "Cached thread" not in front
+    if write == "restore":
+        assert "Cached thread" in front
+    if write == "pin":
+        assert 'class="badge pinned"' in front
+    if write == "unpin":
+        assert 'class="badge pinned"' not in front
+    if write == "purge":
+        assert Client().get(url).status_code == 404
+        return
+    after = Client().get(url, follow=True).content.decode()
+
+    def without_tokens(html):  # each response carries its reader's own token
+        return TOKEN.sub("", html)
+
+    assert without_tokens(after) != without_tokens(before_page)
+    if write == "edit":
+        assert "an edited body" in after

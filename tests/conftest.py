@@ -81,12 +81,13 @@ def real_redis_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_local_cache():
-    """Each test starts with an empty local-memory cache (whole pages, their versions):
-    ids repeat between tests. Redis is never cleared (real_redis_cache has its prefix)."""
+def _fresh_local_cache():
+    """Each test starts with an empty local-memory cache: login failures, rate counters and
+    cached pages of one test never reach another (a real Redis is never cleared here)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    for cache in caches.all(initialized_only=True):
-        if isinstance(cache, LocMemCache):
-            cache.clear()
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):
+        cache.clear()
+    yield

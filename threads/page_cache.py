@@ -6,12 +6,17 @@ its transaction (the bump waits for the commit, ``transaction.on_commit``):
 
 - ``thread_changed(thread_id)``: the thread's pages (every sort, "load more" batches,
   permalinks, its feed) and the site's (front page, new-threads feed, user pages):
-  a reply, an edit, a delete, a removal, a lock, an import, a thread edit or removal;
+  a reply, an edit, a delete, a removal or restore, a lock, a pin, an import, a
+  thread's edit, delete, purge or removal (a thread's new title or state, any change
+  to one thread's comments);
 - ``votes_changed(thread_id)``: a vote moved counts on the thread; pages may show the
   old counts for up to ``settings.PAGE_CACHE_VOTE_LAG`` seconds (default 10);
-- ``site_changed()``: the site's pages only (a new thread, a ban, a re-rank);
-- ``everything_changed()``: every page (account removal, re-rendered bodies, anything
-  that touches many threads at once).
+- ``site_changed()``: the site's pages only (a ban, a re-rank);
+- ``everything_changed()``: every page (account removal, re-rendered bodies, a change of
+  a member's shown name: anything that touches many threads at once).
+
+Writes that no anonymous page shows (reports, email, settings, the inbox) call nothing.
+Tests: ``tests/test_page_cache.py`` reads an anonymous page before and after each write.
 
 How it stays right: a page's key holds the version tokens of what it shows (the
 everything-epoch, and the thread's or the site's token), read before the page is

@@ -18,10 +18,11 @@ its transaction (the bump waits for the commit, ``transaction.on_commit``):
 Writes that no anonymous page shows (reports, email, settings, the inbox) call nothing.
 Tests: ``tests/test_page_cache.py`` reads an anonymous page before and after each write.
 
-How it stays right: a page's key holds the version tokens of what it shows (the
-everything-epoch, and the thread's or the site's token), read before the page is
-rendered; a write replaces the token after its commit, so no reader finds a copy made
-before it. A missing token (evicted, or a fresh cache) is replaced by a new one, never
+How it stays right: a page's copy carries the version tokens of what it shows (the
+everything-epoch, and the thread's or the site's token), read before the page was
+rendered, and is served only while they are the current ones (one round trip reads the
+tokens and the copy); a write replaces the token after its commit, so no reader gets a
+copy made before it. A missing token (evicted, or a fresh cache) is replaced by a new one, never
 assumed, so an evicted token cannot bring back an old copy. Votes have their own token,
 kept in the copy instead: a copy made before the last vote is served only while it is
 younger than the lag.
@@ -121,10 +122,11 @@ def _bump(keys) -> None:
         log.exception("page cache: could not replace versions %s", keys)
 
 
-def _tokens(keys: list[str]) -> dict[str, str]:
-    """The current tokens, a new one for any missing (won by the first to add it)."""
+def _read(keys: list[str]) -> dict:
+    """The keys' values in one round trip; a missing version token gets a new one (won
+    by the first reader to add it), never a default an old copy could match."""
     found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
+    missing = [key for key in keys if key not in found and not key.startswith("pc:p:")]
     if missing:
         for key in missing:
             cache.add(key, secrets.token_hex(8), timeout=None)
@@ -199,21 +201,21 @@ def anonymous_page(scope_of):
                 return view(request, *args, **kwargs)
             try:
                 scope = scope_of(request, **kwargs)
-                entry_key, votes_token = _entry_key(request, scope) if scope else (None, None)
-                entry = cache.get(entry_key) if entry_key else None
+                looked_up = _look_up(request, scope) if scope else None
             except Exception:  # a cache that is down costs speed, never the page
                 log.exception("page cache: read failed")
+                looked_up = None
+            if looked_up is None:
                 return view(request, *args, **kwargs)
-            if entry_key is None:
-                return view(request, *args, **kwargs)
-            if entry is not None and _fresh(entry, votes_token):
+            key, versions, votes_token, entry = looked_up
+            if entry is not None and entry["versions"] == versions and _fresh(entry, votes_token):
                 stats["hit"] += 1
                 return _served(request, entry)
             stats["miss"] += 1
             began = clock()
             response = view(request, *args, **kwargs)
             if storable_response(request, response):
-                _store(entry_key, votes_token, began, response)
+                _store(key, versions, votes_token, began, response)
             response[HEADER] = "miss"
             return response
 
@@ -222,14 +224,16 @@ def anonymous_page(scope_of):
     return decorate
 
 
-def _entry_key(request, scope: str) -> tuple[str, str]:
-    """The page's key under the current versions, and the votes token it was made at."""
+def _look_up(request, scope: str) -> tuple[str, tuple, str, dict | None]:
+    """The page's key, the versions it must have been made at, the votes token, and the
+    stored copy if any: one round trip. The key is the address alone; the copy carries
+    the versions it was made at, read before it was rendered."""
     version, votes = _version_key(scope), _votes_key(scope)
-    tokens = _tokens([EVERYTHING, version, votes])
     # The script's batches ask for JSON at the same address as the page.
     variant = f"{request.build_absolute_uri()} {request.headers.get('X-Requested-With', '')}"
-    address = hashlib.sha256(variant.encode()).hexdigest()[:32]
-    return f"pc:p:{tokens[EVERYTHING]}:{tokens[version]}:{address}", tokens[votes]
+    key = f"pc:p:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
+    found = _read([EVERYTHING, version, votes, key])
+    return key, (found[EVERYTHING], found[version]), found[votes], found.get(key)
 
 
 def _fresh(entry: dict, votes_token: str) -> bool:
@@ -239,11 +243,12 @@ def _fresh(entry: dict, votes_token: str) -> bool:
     return clock() - entry["made"] < settings.PAGE_CACHE_VOTE_LAG
 
 
-def _store(key: str, votes_token: str, began: float, response) -> None:
+def _store(key: str, versions: tuple, votes_token: str, began: float, response) -> None:
     # Bytes, as served: a hit neither decodes nor encodes the page.
     content = CSRF_FIELD.sub(rf"\g<1>{CSRF_MARK}\g<2>", response.content.decode()).encode()
     entry = {
-        "made": began,  # before the view read anything: the lag counts from here
+        "versions": versions,  # read before the view read anything
+        "made": began,  # so was this: the lag counts from here
         "votes": votes_token,
         "content": content,
         "content_type": response["Content-Type"],

@@ -387,7 +387,7 @@ def test_sessions_are_shared_by_every_app_server_never_kept_in_one():
     ]
     assert seen["redis://127.0.0.1:6379/0"] == [
         "django.contrib.sessions.backends.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        "threads.cache_backend.RedisCache",
     ]
 
 
@@ -433,3 +433,17 @@ def test_thread_writes_show_on_its_page_and_the_front_page(reader, thread, comme
     assert without_tokens(after) != without_tokens(before_page)
     if write == "edit":
         assert "an edited body" in after
+
+
+def test_the_redis_backend_keeps_one_client_and_is_djangos_otherwise(settings, real_redis_cache):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "BACKEND": "threads.cache_backend.RedisCache"}
+    }
+    backend = caches["default"]
+    backend.set("reused", 1)
+    assert backend.get("reused") == 1 and backend.get_many(["reused"]) == {"reused": 1}
+    assert backend._cache.get_client() is backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is backend._cache.get_client(write=True)
+    backend.delete("reused")

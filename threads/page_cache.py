@@ -60,6 +60,9 @@ CSRF_FIELD = re.compile(r'(name=\\?"csrfmiddlewaretoken\\?" value=\\?")[^"\\]*(\
 # Stands for the token in a stored copy: markup no escaped or sanitized text can hold.
 CSRF_MARK = "<csrf:token>"
 HEADER = "X-Page-Cache"
+# Version tokens outlive any copy; one that expires is replaced by a new one (a miss,
+# never a stale page), so idle threads' tokens do not pile up in Redis forever.
+TOKEN_SECONDS = 7 * 86400
 
 # Per process: what make bench reports as the hit ratio.
 stats: Counter = Counter()
@@ -117,7 +120,7 @@ def _after_commit(*keys: str) -> None:
 
 def _bump(keys) -> None:
     try:
-        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=TOKEN_SECONDS)
     except Exception:  # the write stands; copies expire within PAGE_CACHE_SECONDS
         log.exception("page cache: could not replace versions %s", keys)
 
@@ -129,7 +132,7 @@ def _read(keys: list[str]) -> dict:
     missing = [key for key in keys if key not in found and not key.startswith("pc:p:")]
     if missing:
         for key in missing:
-            cache.add(key, secrets.token_hex(8), timeout=None)
+            cache.add(key, secrets.token_hex(8), timeout=TOKEN_SECONDS)
         found.update(cache.get_many(missing))
     return found
 

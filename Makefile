@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve attack rerank
+	moderator import export lock serve attack cluster cluster-stop replica rerank
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -121,6 +121,13 @@ test: lint check-deploy
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(ARGS)
 
+# The fuzz test at length: thousands of random requests per role (the CI run of
+# `make test` takes a few hundred), every nasty value through every route and field.
+# make fuzz ARGS="-x" stops at the first 5xx; failing examples are kept in .hypothesis/.
+.PHONY: fuzz
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests/test_fuzz.py -p no:cacheprovider $(ARGS)
+
 # Synthetic threads of 100 to 100,000 comments in the configured database, removed after;
 # it refuses a database holding threads or users it did not make (make bench ARGS=--force).
 bench: $(VENV)/.installed-test
@@ -128,7 +135,8 @@ bench: $(VENV)/.installed-test
 	$(MANAGE) benchmark $(ARGS)
 
 # gunicorn (production settings, 2 workers) on PostgreSQL, locust headless: 30 s, 20 users;
-# the same refusal and --force as bench, and it removes what it seeded.
+# the same refusal and --force as bench, and it removes what it seeded. ARGS=--cluster:
+# nginx and two instances against one instance without the cache, with a failover.
 loadtest: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.run $(ARGS)
 
@@ -137,6 +145,20 @@ loadtest: $(VENV)/.installed-test
 # sign-up and comment floods, malformed requests. Prints one table; non-zero on a FAIL.
 attack: $(VENV)/.installed-test
 	$(BIN)/python -m tests.load.attack $(ARGS)
+
+# Two gunicorn instances (2 workers each, production settings, PostgreSQL and Redis) behind
+# nginx on 127.0.0.1:8160; nginx comes from apt when missing. PID files in .cluster/.
+cluster: $(VENV)/.installed-runtime
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	$(BIN)/python -m forum.deploy.cluster start
+
+cluster-stop: $(VENV)/.installed-runtime
+	$(BIN)/python -m forum.deploy.cluster stop
+
+# A streaming replica of the local PostgreSQL on port 5433 (as root; idempotent).
+replica:
+	forum/deploy/replica.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles artifacts .pytest_cache .ruff_cache

@@ -48,16 +48,20 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.syndication",
     "mptt",
+    "csp",
     "threads",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "forum.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "threads.input_guard.InputGuardMiddleware",  # before any view or CSRF reads the body
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "threads.context_processors.moderation",
+                "threads.context_processors.community",
             ],
         },
     },
@@ -107,6 +112,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = f"{_options.get('options', '')} -c random_page_cost=1.1".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A read-only streaming replica (DATABASE_REPLICA_URL) takes page reads; writes, reads in a
+# transaction and a browser's reads just after its own write stay on the primary
+# (threads/db_router.py). Tests see it as a mirror of the test database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c random_page_cost=1.1 -c default_transaction_read_only=on"
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["threads.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "threads.db_router.ReadYourWritesMiddleware",
+    )
 
 # One Redis for everything shared between app processes: the page cache, rate-limit
 # counters and login lockouts. REDIS_URL=redis://127.0.0.1:6379/0 turns it on; without it
@@ -265,9 +290,40 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    SECURE_REFERRER_POLICY = "same-origin"
-    X_FRAME_OPTIONS = "DENY"
+
+# Security headers on every response, in development too, so that what is tested is
+# what runs. The content security policy (django-csp): everything from the site itself,
+# nothing inline (no inline script, style or event handler attribute anywhere: the
+# templates, the admin and the script only use static files), no plugins, no <base>,
+# no framing, forms post only here. DJANGO_CSP_REPORT_ONLY=1 sends it as
+# Content-Security-Policy-Report-Only instead (browsers report, nothing is blocked), to
+# try a change on a live site; DJANGO_CSP_REPORT_URI names where browsers send reports.
+POLICY_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if os.environ.get("DJANGO_CSP_REPORT_URI", "").strip():
+    POLICY_DIRECTIVES["report-uri"] = [os.environ["DJANGO_CSP_REPORT_URI"].strip()]
+POLICY_REPORT_ONLY = env_flag("DJANGO_CSP_REPORT_ONLY", False)
+if POLICY_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": POLICY_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": POLICY_DIRECTIVES}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy: forum.security.DENIED_FEATURES, each denied (forum/security.py).
+
+# The largest request body taken, in bytes: a thread at its longest (10,000 characters of
+# up to 4 bytes each, percent-encoded) fits with room; threads.input_guard refuses a
+# bigger one (413) from its declared length, before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 
 # Origins (scheme and host) besides the site's own that may POST forms: needed only when
 # the proxy does not pass the browser's Host header on, or the forms live on another host.

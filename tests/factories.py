@@ -54,3 +54,12 @@ def make_superuser(username: str = "root"):
     return get_user_model().objects.create_superuser(
         username=username, password="pw-for-tests-1", email=f"{username}@example.com"
     )
+
+
+def logs_in(client, username: str, password: str) -> bool:
+    """Whether the login form takes these credentials, as a browser would post them (the
+    test client's ``login()`` skips the login protection, which needs the request)."""
+    from django.urls import reverse
+
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session

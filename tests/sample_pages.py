@@ -69,6 +69,11 @@ class SampleSite:
             "thread-edit": (reverse("threads:thread-edit", args=[self.own_thread.pk]), True),
             "thread-delete": (reverse("threads:thread-delete", args=[self.own_thread.pk]), True),
             "thread-report": (reverse("threads:thread-report", args=[self.thread.pk]), True),
+            # The member's own pages (issue 12): alice saved, blocked and was answered.
+            "inbox": (reverse("threads:inbox"), True),
+            "saved": (reverse("threads:saved"), True),
+            "blocked": (reverse("threads:blocked"), True),
+            "user-member": (reverse("threads:user-detail", args=["dan"]), True),
         }
 
 
@@ -79,7 +84,7 @@ def make_sample_site() -> SampleSite:
         author=bob, title="Tabs or spaces?", url="https://example.com/style",
         body="Settle it *once*.",
     )  # fmt: skip
-    make_thread(author=carol, title="A quiet thread")
+    quiet = make_thread(author=carol, title="A quiet thread")
 
     top = make_comment(thread, author=bob, body="Tabs, obviously.")
     own = make_comment(thread, parent=top, author=alice, body=MARKDOWN)
@@ -106,6 +111,14 @@ def make_sample_site() -> SampleSite:
     services.thread_pin(moderator=moderator, thread=own_thread)
     removed_thread = make_thread(author=carol, title="Spam thread")
     services.thread_remove(moderator=moderator, thread=removed_thread, reason="spam")
+    # alice's own marks: a saved comment and thread, and dan blocked (his words fold).
+    make_comment(quiet, author=bob, body="@alice, what do you think?")
+    services.item_save(user=alice, item=reply)
+    services.item_save(user=alice, item=thread)
+    dan = make_user("dan")
+    make_comment(thread, author=dan, body="Whatever dan says.")
+    make_thread(author=dan, title="Dan's thread")  # folded on alice's front page
+    services.user_block(user=alice, blocked=dan)
     return SampleSite(
         thread=thread, member=alice, own=own, reply=reply, own_thread=own_thread,
         moderator=moderator,

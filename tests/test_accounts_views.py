@@ -10,7 +10,7 @@ from django.core import mail as outbox
 from django.core import signing
 from django.urls import reverse
 
-from tests.factories import make_comment, make_thread, make_user
+from tests.factories import logs_in, make_comment, make_thread, make_user
 from threads import limits, mail, names, services
 from threads.models import Profile
 from threads.views import accounts as views
@@ -112,10 +112,24 @@ def test_settings_forms_take_posts_only(alice_client, url):
 
 def test_settings_page_shows_every_section(alice_client):
     html = text(alice_client.get("/settings/"))
-    for heading in ("Email", "Password", "Comments", "Delete my account"):
+    for heading in ("Email", "Password", "Comments", "Inbox feed", "Delete my account"):
         assert f">{heading}</h2>" in html
     assert "Your account has no email address, so a forgotten password cannot be reset." in html
     assert 'href="/settings/"' in text(alice_client.get("/"))  # the header links to it
+
+
+def test_settings_rotate_the_private_inbox_feed_address_and_come_back(alice_client, a_user):
+    from threads.models import Profile
+
+    old = Profile.of(a_user).feed_token
+    assert f"/inbox/feed/{old}/" in text(alice_client.get("/settings/"))
+    back = alice_client.post("/inbox/feed/rotate/", {"next": "/settings/#inbox-feed"})
+    assert back["Location"] == "/settings/#inbox-feed"
+    new = Profile.of(a_user).feed_token
+    assert new != old
+    html = text(alice_client.get("/settings/"))
+    assert f"/inbox/feed/{new}/" in html and old not in html
+    assert alice_client.get(f"/inbox/feed/{old}/").status_code == 404
 
 
 # --- Settings: email -----------------------------------------------------------------
@@ -292,7 +306,7 @@ def test_reset_mails_a_link_that_sets_a_new_password(client, a_user):
         {"new_password1": "n3w-secret-words", "new_password2": "n3w-secret-words"},
     )
     assert done["Location"] == "/accounts/reset/done/"
-    assert client.login(username="alice", password="n3w-secret-words")
+    assert logs_in(client, "alice", "n3w-secret-words")
     again = client.get(link, follow=True)
     assert "This link does not work" in text(again)
 

@@ -94,8 +94,8 @@ def test_comment_list_is_the_indented_tree_in_thread_order(mod_client, a_thread,
     bodies = ["first!", "a reply", "deeper", "second top"]
     positions = [text.index(f">{body}</span>") for body in bodies]
     assert positions == sorted(positions)
-    assert 'padding-left:0.0em">first!' in text
-    assert 'padding-left:3.0em">deeper' in text
+    assert 'class="indent indent-0">first!' in text
+    assert 'class="indent indent-2">deeper' in text
     assert {"visible"} <= set(re.findall(r'field-state">(\w+)<', text))
     assert [c.pk for c in response.context["cl"].result_list] == [
         a_comment.pk,

@@ -96,7 +96,7 @@ def test_pages_have_more_at_the_bottom_and_numbers_in_the_url(client, monkeypatc
     assert 'rel="prev" href="?sort=top&amp;page=2"' in last
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "%00", ""])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "\u0663", ""])
 def test_bad_page_numbers_never_fail(client, page):
     for n in range(3):
         make_thread(title=f"T{n}")
@@ -112,6 +112,11 @@ def test_a_page_past_the_end_is_empty_and_leads_back(client, page):
     html = front(client, f"?page={page}")
     assert "T0" not in html and "No threads this far back." in html
     assert '<a href="?sort=hot">Back to the first page</a>' in html
+
+
+def test_a_control_character_in_the_page_number_is_a_bad_request(client, a_thread):
+    response = client.get("/?page=%00")
+    assert response.status_code == 400  # threads.input_guard, before any view
 
 
 @pytest.mark.parametrize("sort", ["nonsense", "", "HOT"])

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import make_comment, make_thread, make_user
+from tests.factories import logs_in, make_comment, make_thread, make_user
 from threads import names, services
 from threads.models import Comment, Profile, Thread
 
@@ -45,7 +45,7 @@ def test_the_rule_is_said_in_words():
 def test_account_create_makes_a_member_who_can_log_in(client):
     user = services.account_create(username="newbie", password="correct-horse-1", email="")
     assert user.email == ""
-    assert client.login(username="newbie", password="correct-horse-1")
+    assert logs_in(client, "newbie", "correct-horse-1")
 
 
 @pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_email_is_optional_and_unique_without_regard_to_case():
 @pytest.mark.django_db
 def test_existing_accounts_that_break_the_rules_keep_working(client):
     old = make_user("zoë.b")  # made before the rules
-    assert client.login(username="zoë.b", password="pw-for-tests-1")
+    assert logs_in(client, "zoë.b", "pw-for-tests-1")
     thread = make_thread(author=old)
     make_comment(thread, author=old, body="still here")
     services.email_change(user=old, email="zoe@example.com")

@@ -447,3 +447,25 @@ def test_the_redis_backend_keeps_one_client_and_is_djangos_otherwise(settings, r
     assert backend._cache.get_client() is backend._cache.get_client()
     assert backend._cache.get_client(write=True) is backend._cache.get_client(write=True)
     backend.delete("reused")
+
+
+def test_a_copy_is_rendered_from_the_primary(reader, thread, monkeypatch):
+    """With a read replica, a copy made from rows a moment behind would be stored under
+    the newest versions; misses render inside db_router.primary()."""
+    from contextlib import contextmanager
+
+    from threads import db_router
+
+    pinned = []
+    real = db_router.primary
+
+    @contextmanager
+    def primary():
+        pinned.append(True)
+        with real():
+            yield
+
+    monkeypatch.setattr(db_router, "primary", primary)
+    url = thread.get_absolute_url()
+    assert reader.get(url)[page_cache.HEADER] == "miss" and pinned == [True]
+    assert reader.get(url)[page_cache.HEADER] == "hit" and pinned == [True]

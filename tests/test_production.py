@@ -151,6 +151,10 @@ def test_pages_and_hashed_static_files_are_served_behind_the_tls_proxy(gunicorn)
     page = get(gunicorn, "/", **proxied)
     assert page.status == 200
     assert page.getheader("Strict-Transport-Security").startswith("max-age=31536000")
+    assert "default-src 'self'" in page.getheader("Content-Security-Policy")
+    assert "camera=()" in page.getheader("Permissions-Policy")
+    assert page.getheader("Referrer-Policy") == "same-origin"
+    assert page.getheader("X-Content-Type-Options") == "nosniff"
     stylesheet = re.search(r'href="(/static/threads/forum\.[0-9a-f]{12}\.css)"', page.body.decode())
     assert stylesheet, "the page links the hashed stylesheet"
     css = get(gunicorn, stylesheet.group(1), **proxied)

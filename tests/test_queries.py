@@ -191,3 +191,64 @@ def test_a_cached_anonymous_page_costs_no_query(threads_by_size):
     with CaptureQueriesContext(connection) as queries:
         response = Client().get(url)
     assert response["X-Page-Cache"] == "hit" and len(queries) == 0
+
+
+# The inbox (issue 12): its page and the header's unread count cost the same at any size.
+
+
+@pytest.fixture
+def inboxes(writer):
+    """Two members whose inboxes hold 10 and 2,000 items (half of them unread), from
+    replies to their threads, plus as many saved comments."""
+    from threads.models import InboxItem, SavedItem
+
+    members = {}
+    for size in SIZES:
+        member = make_user(f"reader{size}")
+        thread = Thread.objects.create(author=member, title=f"Inbox of {size}")
+        parsed = synthetic_parsed_thread(comments=size, source=f"inbox:{size}")
+        imported = services.thread_import(parsed=parsed).thread
+        comments = list(Comment.objects.filter(thread=imported).values_list("pk", flat=True))
+        InboxItem.objects.bulk_create(
+            InboxItem(
+                recipient=member,
+                kind="thread_reply",
+                thread=thread,
+                comment_id=pk,
+                is_read=bool(n % 2),
+            )  # fmt: skip
+            for n, pk in enumerate(comments)
+        )
+        SavedItem.objects.bulk_create(SavedItem(user=member, comment_id=pk) for pk in comments)
+        members[size] = member
+    assert InboxItem.objects.filter(recipient=members[2_000]).count() == 2_000
+    return members
+
+
+def test_inbox_and_saved_pages_queries_do_not_grow(client, inboxes):
+    for url in ("/inbox/", "/inbox/?page=2", "/saved/"):
+        counts = {}
+        for size, member in inboxes.items():
+            client.force_login(member)
+            counts[size], html = _count(client, url)
+            assert 'class="inbox-item' in html or 'class="comment-row saved-item' in html
+        assert counts[10] == counts[2_000], (url, counts)
+
+
+def test_the_header_count_is_one_query_at_any_size(client, inboxes):
+    """The header's unread count is one query on every page a member sees, whether the
+    inbox holds 10 items or 2,000, and the page costs the same at both sizes."""
+    totals = {}
+    for size, member in inboxes.items():
+        client.force_login(member)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/moderation/").content.decode()
+        counting = [q for q in queries if "threads_inboxitem" in q["sql"]]
+        assert len(counting) == 1, size
+        assert f'<span class="count">{size // 2}</span>' in html
+        totals[size] = len(queries)
+    assert totals[10] == totals[2_000]
+    visitor = client.__class__()
+    with CaptureQueriesContext(connection) as queries:
+        visitor.get("/moderation/")
+    assert not [q for q in queries if "threads_inboxitem" in q["sql"]]

@@ -167,6 +167,9 @@ def every_state(people):
         parent = at(make_comment(thread, parent=parent, body=f"depth {depth}"), 70 - depth)
     for n in range(4):
         at(make_comment(thread, author=other, body=f"late top-level {n}"), 40 - n)
+    # The member's own marks: a comment saved, an author blocked (folded for them).
+    services.item_save(user=member, item=down)
+    services.user_block(user=member, blocked=markup)
     return thread, voted
 
 
@@ -174,6 +177,7 @@ VIEWS = {
     "anonymous": {"viewer": None, "reply_to": None, "locked": False},
     "member replying": {"viewer": "member", "reply_to": "voted", "locked": False},
     "moderator": {"viewer": "moderator", "reply_to": None, "locked": False},
+    "moderator replying": {"viewer": "moderator", "reply_to": "voted", "locked": False},
     "member, thread locked": {"viewer": "member", "reply_to": "voted", "locked": True},
 }
 
@@ -198,12 +202,13 @@ def both(thread, *, viewer, reply_to, locked) -> tuple[str, str]:
     tree = selectors.comment_batch(thread, viewer=viewer)
     fast = render_comment_tree(
         tree, viewer=viewer, csrf_token=CSRF_TOKEN, locked=locked, reply_to=reply_to,
-        query_prefix=QUERY_PREFIX,
+        query_prefix=QUERY_PREFIX, op_id=thread.author_id,
     )  # fmt: skip
     user = viewer or AnonymousUser()
     context = {
         "nodes": nested(tree), "user": user, "viewer_id": user.pk, "locked": locked,
         "reply_to": reply_to, "query_prefix": QUERY_PREFIX, "csrf_token": CSRF_TOKEN,
+        "op_id": thread.author_id,
     }  # fmt: skip
     reference = REFERENCE.get_template("comment_tree_reference.html").render(Context(context))
     return str(fast), reference
@@ -223,18 +228,25 @@ def test_the_renderer_writes_what_the_reference_template_writes(
     assert dom(fast) == dom(reference)
     words = texts(dom(fast))
     for state in ("[deleted]", "[removed by moderator]", "edited", "score hidden", "mod",
-                  "admin", "pinned", "continue this thread →", f"comment by {MARKUP_NAME}",
+                  "admin", "pinned", "OP", "continue this thread →", f"comment by {MARKUP_NAME}",
                   f"comment by {IMPORTED_NAME} (reddit)", MARKUP_NAME,
                   f"{IMPORTED_NAME} (reddit)"):  # fmt: skip
         assert state in words, state
     shown = " | ".join(words)
     assert "load more comments (" in shown
-    assert ("rude words" in shown) == (view == "moderator")
+    assert ("rude words" in shown) == (spec["viewer"] == "moderator")
     assert ("edit | delete" in shown) == (spec["viewer"] == "member")
     assert ("report" in shown) == (spec["viewer"] is not None)
     assert ('aria-pressed="true"' in fast) == (spec["viewer"] == "member" and not spec["locked"])
-    assert ('id="reply-form"' in fast) == (view == "member replying")
-    assert (f"Reply to | {MARKUP_NAME} |" in shown) == (view == "member replying")
+    replying = view in ("member replying", "moderator replying")
+    assert ('id="reply-form"' in fast) == replying
+    assert (f"Reply to | {MARKUP_NAME} |" in shown) == replying
+    member = spec["viewer"] == "member"
+    assert ("blocked (you blocked this member)" in shown) == member
+    assert ('<article class="comment blocked" id="c' in fast) == member
+    assert ("| unsave |" in shown) == member
+    assert ("| save |" in shown) == (spec["viewer"] is not None)
+    assert ('speak as moderator (shows the "mod" badge)' in shown) == (view == "moderator replying")
 
 
 def test_each_page_with_a_tree_holds_the_scripts_reply_form_once(client, every_state):

@@ -10,6 +10,7 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.factories import logs_in
 from threads import services
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +71,8 @@ def test_reset_link_comes_through_real_smtp_and_works(client, settings, a_user, 
     new = {"new_password1": "fresh-Password-42", "new_password2": "fresh-Password-42"}
     done = client.post(form.redirect_chain[-1][0], new)
     assert done["Location"] == "/accounts/reset/done/"
-    assert client.login(username="alice", password="fresh-Password-42")
-    assert not client.login(username="alice", password="pw-for-tests-1")
+    assert logs_in(client, "alice", "fresh-Password-42")
+    assert not logs_in(client, "alice", "pw-for-tests-1")
 
 
 def closed_port() -> int:

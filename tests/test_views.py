@@ -144,7 +144,9 @@ def test_thread_page_queries_do_not_grow(client, django_assert_max_num_queries, 
         client.force_login(viewer)
         for comment in Comment.objects.all()[:5]:
             services.vote_cast(user=viewer, item=comment, value=1)
-    with django_assert_max_num_queries(8):
+    # A member's page: session, user, thread, their comment order, the roots, the rows
+    # (their comment votes joined in), their thread vote, the unread count, their ban.
+    with django_assert_max_num_queries(9):
         response = client.get(thread.get_absolute_url())
     assert len(comment_ids_in_page(response.content.decode())) == size
 

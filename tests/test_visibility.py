@@ -7,9 +7,11 @@ author and a moderator; a new page that shows comments belongs in ``pages`` belo
 """
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import make_comment, make_moderator, make_thread, make_user
 from threads import presentation, services
+from threads.models import InboxItem, Profile
 
 SECRET = "REMOVED-SECRET-TEXT"
 DELETED = "DELETED-ONCE-TEXT"
@@ -25,7 +27,10 @@ def scene(db):
     under_removed = make_comment(thread, parent=removed, author=bob, body="answer to removed")
     deleted = make_comment(thread, parent=root, author=alice, body=DELETED)
     make_comment(thread, parent=deleted, author=bob, body="answer to deleted")
-    top_removed = make_comment(thread, author=alice, body=f"{SECRET} at the top")
+    top_removed = make_comment(thread, author=alice, body=f"{SECRET} at the top, @mia")
+    for user in (alice, bob, mod):  # saved before they went, for /saved/
+        for comment in (removed, deleted, top_removed):
+            services.item_save(user=user, item=comment)
     services.comment_remove(moderator=mod, comment=removed, reason="rude")
     services.comment_remove(moderator=mod, comment=top_removed, reason="rude")
     services.comment_delete(user=alice, comment=deleted)
@@ -60,7 +65,16 @@ def pages(scene):
         ("edit post", "post", f"/c/{removed.pk}/edit/", {"body": "new"}, False),
         ("delete page", "get", f"/c/{removed.pk}/delete/", None, False),
         ("reply form", "get", f"/c/{removed.pk}/reply/", None, True),
+        # bob got replies from both, mia a mention; everyone saved both.
+        ("inbox", "get", "/inbox/", None, True),
+        ("saved", "get", "/saved/", None, True),
+        ("bob's inbox feed", "get", _inbox_feed(scene["users"]["member"]), None, False),
+        ("mia's inbox feed", "get", _inbox_feed(scene["users"]["moderator"]), None, False),
     ]
+
+
+def _inbox_feed(user) -> str:
+    return reverse("threads:inbox-feed", args=[Profile.of(user).feed_token])
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "member", "author", "moderator"])
@@ -80,6 +94,18 @@ def test_removed_text_shows_only_to_moderators_and_deleted_text_to_nobody(client
             assert presentation.REMOVED_PLACEHOLDER in text, (viewer, name)
         if name in {"thread", "reply batch", "user page"}:
             assert presentation.DELETED_PLACEHOLDER in text, (viewer, name)
+        if name in {"inbox", "saved"} and user is not None and user != scene["users"]["author"]:
+            assert presentation.REMOVED_PLACEHOLDER in text, (viewer, name)
+        if name == "saved" and user is not None:
+            assert presentation.DELETED_PLACEHOLDER in text, (viewer, name)
+
+
+def test_the_inbox_walk_holds_removed_and_deleted_comments(scene):
+    """The walk above reads inbox items of the removed and deleted comments."""
+    bob, mia = scene["users"]["member"], scene["users"]["moderator"]
+    told = set(InboxItem.objects.filter(recipient=bob).values_list("comment_id", flat=True))
+    assert {scene["removed"].pk, scene["deleted"].pk} <= told
+    assert InboxItem.objects.filter(recipient=mia, kind="mention").exists()
 
 
 def test_a_removed_comment_cannot_be_reported(client, scene):

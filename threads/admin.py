@@ -34,8 +34,11 @@ from threads.models import (
     Thread,
     Vote,
 )
+from threads.params import whole_number
 
-INDENT_EM_PER_LEVEL = 1.5
+# A comment's depth shows as an indent class (static/threads/admin.css): an inline style
+# would break the content security policy. Deeper comments share the deepest indent.
+INDENT_LEVELS = 12
 PURGE_REASON = "deleted for good from the admin by a superuser"
 THREAD_FILTER_CHOICES = 30
 User = get_user_model()
@@ -200,14 +203,14 @@ class ThreadFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         threads = list(Thread.objects.order_by("-created_at", "-id")[:THREAD_FILTER_CHOICES])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(t.pk) != chosen for t in threads):
+        chosen = whole_number(self.value())
+        if chosen is not None and all(t.pk != chosen for t in threads):
             threads = list(Thread.objects.filter(pk=chosen)) + threads
         return [(str(t.pk), Truncator(t).chars(50)) for t in threads]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(thread_id=self.value())
+        if self.value():  # not a thread's number: no thread's comments
+            return queryset.filter(thread_id=whole_number(self.value()) or 0)
         return queryset
 
 
@@ -268,6 +271,9 @@ class CommentActionsMixin:
 
 @admin.register(Comment)
 class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["threads/admin.css"]}
+
     list_display = ["indented_text", "shown_author", "thread", "score", "created_at", "state"]
     list_filter = [ThreadFilter, CommentStateFilter, "created_at"]
     search_fields = ["body", "author__username", "author_name"]
@@ -295,11 +301,8 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
     @admin.display(description="comment")
     def indented_text(self, comment):
         snippet = Truncator(moderator_text(comment)).chars(80)
-        return format_html(
-            '<span style="padding-left:{}em">{}</span>',
-            comment.level * INDENT_EM_PER_LEVEL,
-            snippet,
-        )
+        level = min(comment.level, INDENT_LEVELS)
+        return format_html('<span class="indent indent-{}">{}</span>', level, snippet)
 
 
 # Reports

@@ -1,4 +1,5 @@
-"""Template context every page needs: whether the logged-in reader is banned."""
+"""Template context every page needs: whether the logged-in reader is banned, their
+unread inbox count, whom they block."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -11,3 +12,15 @@ def moderation(request):
     if user is None or not user.is_authenticated:
         return {"current_ban": None}
     return {"current_ban": SimpleLazyObject(lambda: selectors.active_ban(user))}
+
+
+def community(request):
+    """``inbox_unread`` (the header's count) and ``blocked_ids`` (members the viewer blocks,
+    for folding their threads in lists): each one query, run only if the page uses it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"inbox_unread": 0, "blocked_ids": frozenset()}
+    return {
+        "inbox_unread": SimpleLazyObject(lambda: selectors.inbox_unread_count(user)),
+        "blocked_ids": SimpleLazyObject(lambda: selectors.blocked_ids(user)),
+    }

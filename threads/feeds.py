@@ -1,5 +1,7 @@
 """Atom feeds: new threads, and each thread's new comments."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -8,11 +10,27 @@ from django.utils.feedgenerator import Atom1Feed
 from threads import limits, presentation
 from threads.models import Comment, Thread
 
+# XML 1.0 cannot hold these; an imported text may (the site's own forms refuse them).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """Text without the characters XML 1.0 cannot hold; anything else unchanged."""
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
 
 class ForumFeed(Feed):
-    """What every entry shares: stored HTML, the shown author, the time it was written."""
+    """What every entry shares: stored HTML, the shown author, the time it was written;
+    every text made fit for XML, so that no stored text can make a feed fail."""
 
     feed_type = Atom1Feed
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        for values in (feed.feed, *feed.items):
+            for key, value in values.items():
+                values[key] = xml_safe(value)
+        return feed
 
     def item_description(self, item):
         return item.body_html

@@ -13,6 +13,9 @@ class CommentForm(forms.Form):
         max_length=limits.COMMENT_MAX_LENGTH,
         help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, `code`.",
     )
+    distinguish = forms.BooleanField(
+        required=False, label="speak as moderator", help_text="Moderators only: the mod badge."
+    )
 
 
 class ReportForm(forms.Form):

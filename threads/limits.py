@@ -24,6 +24,11 @@ USER_ITEMS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 FEED_SIZE = 30
 MAX_PINNED_THREADS = 3  # pinned threads atop the front page: a few, or the page is all pins
+INBOX_ITEMS_PER_PAGE = 25
+SAVED_ITEMS_PER_PAGE = 25
+
+# Inbox
+MENTIONS_PER_TEXT = 10  # different @names linked and told per comment or thread body
 
 # Front page ranking (threads.services.ranking; the rerank command runs every 10 minutes)
 RERANK_WINDOW_DAYS = 7  # threads this young are re-ranked as they age; older ones keep theirs
@@ -35,3 +40,9 @@ IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
 
 # Accounts
 EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new address works
+
+# Read replica (threads/db_router.py)
+# After a write, the same browser reads from the primary for this long: it must exceed the
+# replica's lag (milliseconds on one machine, seconds on a busy network) or a member could
+# miss their own reply.
+READ_YOUR_WRITES_SECONDS = 5

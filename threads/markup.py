@@ -14,14 +14,21 @@ are shown differently from what Markdown means by them, for the page's sake:
 - an image is a link to its address, showing its alt text (or the address when there
   is none): an inline ``<img>`` would make every reader's browser fetch from a server
   of the writer's choosing, telling it who reads what.
+
+``@username`` of an existing member links to their page (``/u/username/``), looked up
+when the text is rendered (``threads.mentions``); a name nobody has stays plain text, as
+does a mention in code, inside a link, or escaped as ``\\@name``.
 """
 
 import re
 
 import nh3
+from django.urls import reverse
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from threads import mentions
 
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "s", "del", "a", "ul", "ol", "li", "blockquote",
@@ -84,6 +91,56 @@ def _text(content: str) -> Token:
     return token
 
 
+def _link_mentions(state: StateCore) -> None:
+    """``@name`` in plain text (not in a link, not in code) becomes a link to the member's
+    page when ``name`` is a member; ``state.env["mentioned"]`` gets ``name -> user id``."""
+    texts = [
+        token
+        for block in state.tokens
+        if block.type == "inline" and block.children
+        for token in _outside_links(block.children)
+    ]
+    names = mentions.mentioned_names(token.content for token in texts)
+    members = mentions.members_named(names)
+    state.env["mentioned"] = members
+    if not members:
+        return
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = _with_mention_links(block.children, members)
+
+
+def _outside_links(tokens: list[Token]) -> list[Token]:
+    depth, found = 0, []
+    for token in tokens:
+        depth += (token.type == "link_open") - (token.type == "link_close")
+        if token.type == "text" and not depth and "@" in token.content:
+            found.append(token)
+    return found
+
+
+def _with_mention_links(tokens: list[Token], members: dict[str, int]) -> list[Token]:
+    out: list[Token] = []
+    depth = 0
+    for token in tokens:
+        depth += (token.type == "link_open") - (token.type == "link_close")
+        if token.type != "text" or depth or "@" not in token.content:
+            out.append(token)
+            continue
+        at = 0
+        for match in mentions.MENTION.finditer(token.content):
+            name = match.group(1)
+            if name not in members:
+                continue
+            out.append(_text(token.content[at : match.start()]))
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", reverse("threads:user-detail", kwargs={"username": name}))
+            out.extend((link, _text(match.group(0)), Token("link_close", "a", -1)))
+            at = match.end()
+        out.append(_text(token.content[at:]))
+    return [token for token in out if token.type != "text" or token.content]
+
+
 _markdown = (
     MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     .enable("linkify")
@@ -93,6 +150,8 @@ _markdown = (
 _markdown.core.ruler.push("shift_headings", _shift_headings)
 # Before text_join, which merges the escaped characters of the alt text into plain text.
 _markdown.core.ruler.before("text_join", "images_as_links", _images_as_links)
+# Also before text_join: an escaped "\@" is still its own token there, so it links nothing.
+_markdown.core.ruler.before("text_join", "link_mentions", _link_mentions)
 
 
 # One line of words and plain punctuation, where no Markdown or linkify rule can fire: a
@@ -105,11 +164,21 @@ _PLAIN_LINE = re.compile(r"(?![ -]|\d+[.)])(?:[^\W_]|[ ,;!?'\"()-]|\.(?![^\W_]))
 
 def render_markdown(text: str) -> str:
     """Markdown in, sanitized HTML out; every link marked as user content. No text, no HTML."""
+    return render_with_mentions(text)[0]
+
+
+def render_with_mentions(text: str) -> tuple[str, dict[str, int]]:
+    """The HTML, and ``username -> user id`` of the members it mentions (and links)."""
     if not text:
-        return ""
+        return "", {}
     if _PLAIN_LINE.fullmatch(text) and text[-1] != " ":
-        return f"<p>{text}</p>\n"
-    html = _markdown.render(text)
+        return f"<p>{text}</p>\n", {}
+    env: dict = {}
+    html = _markdown.render(text, env)
+    return _clean(html), env.get("mentioned", {})
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

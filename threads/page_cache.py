@@ -27,6 +27,9 @@ assumed, so an evicted token cannot bring back an old copy. Votes have their own
 kept in the copy instead: a copy made before the last vote is served only while it is
 younger than the lag.
 
+A copy is rendered from the primary database (``db_router.primary()``), never from a
+read replica that may be behind the write whose version it would carry.
+
 What is never cached: requests that carry a session or messages cookie (members, and
 anonymous readers holding a draft or a message), anything but a 200 to GET, and
 responses whose view touched the session, queued a message or set a cookie. A stored
@@ -50,6 +53,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+
+from threads import db_router
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +221,10 @@ def anonymous_page(scope_of):
                 return _served(request, entry)
             stats["miss"] += 1
             began = clock()
-            response = view(request, *args, **kwargs)
+            # A copy every reader shares is rendered from the primary: one rendered from a
+            # replica a moment behind would be stored under the newest versions.
+            with db_router.primary():
+                response = view(request, *args, **kwargs)
             if storable_response(request, response):
                 _store(key, versions, votes_token, began, response)
             response[HEADER] = "miss"

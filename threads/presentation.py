@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-from threads import limits
+from threads import limits, writing_aids
 
 _UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600),
           ("minute", 60))  # fmt: skip
@@ -190,10 +190,11 @@ def thread_title_text(thread, *, moderator_view: bool = False) -> str:
 
 
 def thread_link_url(thread, *, moderator_view: bool = False) -> str:
-    """The link a link post points to, or "" when the viewer may not follow it."""
+    """The link a link post points to, or "" when the viewer may not follow it (a gone
+    thread, or an address that is not http(s): ``link_url``)."""
     if thread.is_deleted or (thread.is_removed and not moderator_view):
         return ""
-    return thread.url
+    return link_url(thread.url)
 
 
 def thread_body_html(thread, *, moderator_view: bool = False) -> str:
@@ -219,6 +220,16 @@ def link_domain(url: str) -> str:
 # made here only, so a thread's vote buttons and a comment's, and the reply form the
 # server writes and the one the script opens (cloned from the page's
 # ``<template id="reply-form-template">``), cannot come to differ.
+
+
+def link_url(url: str) -> str:
+    """A thread's address as a link may carry it: an http(s) URL, else nothing. The
+    form and the importers take nothing else, but a link is where a stored
+    ``javascript:`` would run, so the page asks again (one rule, every page)."""
+    url = (url or "").strip()
+    if not url.lower().startswith(("http://", "https://")) or not url.isprintable():
+        return ""
+    return url
 
 
 def escape_html(value) -> str:
@@ -270,6 +281,8 @@ def reply_form_html(
     notes: str = "",
     autofocus: bool = False,
     cancel: bool = False,
+    moderator: bool = False,
+    preview: str = "",
 ) -> str:
     """A form that posts a comment's Markdown ``body``: the thread's top form, a reply
     under a comment, and the page's template the script clones for any reply.
@@ -278,8 +291,11 @@ def reply_form_html(
     ``.reply-to`` span the script fills in). ``action`` and ``field_id`` may be left
     empty for the template, whose copies the script points at their comment. ``attrs``
     are further attributes of the form; ``notes`` is safe HTML before the label (errors,
-    notices); ``cancel`` adds a button only the script acts on. The textarea takes at
-    most ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
+    notices); ``cancel`` adds a button only the script acts on; ``moderator`` adds the
+    "speak as moderator" box (``distinguish``); ``preview`` is the safe HTML of a preview
+    to show above the text (``threads.writing_aids``, whose "Preview" button and Markdown
+    help every such form has). The textarea takes at most
+    ``limits.COMMENT_MAX_LENGTH`` characters, as the form and the service do.
     """
     classes = f"reply-form {escape_html(extra_class)}" if extra_class else "reply-form"
     more = "".join(f' {name}="{escape_html(v)}"' for name, v in (attrs or {}).items())
@@ -288,19 +304,35 @@ def reply_form_html(
     field = f' id="{escape_html(field_id)}"' if field_id else ""
     whom = f' <span class="reply-to">{escape_html(to)}</span>' if to is not None else ""
     submit = f'<button type="submit">{escape_html(button)}</button>'
+    submit = f"{submit} {writing_aids.preview_button_html()}"
     if cancel:
         submit = f'<div>{submit} <button type="button" class="link cancel">cancel</button></div>'
+    if moderator:
+        submit = f"{DISTINGUISH_BOX}\n{submit}"
     return (
         f'<form method="post"{action_attr} class="{classes}"{more}>\n'
-        f"{csrf_input_html(csrf_token)}\n{notes}"
+        f"{csrf_input_html(csrf_token)}\n{notes}{preview}"
         f"<label{label_for}>{escape_html(label)}{whom}</label>\n"
         f'<textarea{field} name="body" rows="4" maxlength="{limits.COMMENT_MAX_LENGTH}" required'
         f"{' autofocus' if autofocus else ''}>{escape_html(value)}</textarea>\n"
-        f"{submit}\n</form>\n"
+        f"{submit}\n{writing_aids.markdown_help_html()}</form>\n"
     )
 
 
-def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) -> str:
+DISTINGUISH_BOX = (
+    '<label class="distinguish"><input type="checkbox" name="distinguish" value="1"> '
+    'speak as moderator (shows the "mod" badge)</label>'
+)
+
+
+def speaks_as_moderator(viewer) -> bool:
+    """Who gets the "speak as moderator" box: the moderators who read removed text."""
+    return sees_removed_text(viewer)
+
+
+def comment_reply_form_html(
+    *, comment_id: int, author: str, csrf_token: str, moderator: bool = False
+) -> str:
     """The form ``?reply=<id>`` opens under a comment for readers without the script (the
     script clones the page's template of this same form): its field is
     ``reply-body-<id>``, as in the script's copies."""
@@ -312,4 +344,5 @@ def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) ->
         csrf_token=csrf_token,
         attrs={"id": "reply-form"},
         autofocus=True,
+        moderator=moderator,
     )

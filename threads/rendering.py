@@ -50,13 +50,21 @@ def _path_pattern(name: str) -> str:
 def comment_paths() -> dict[str, str]:
     return {
         action: _path_pattern(f"threads:comment-{action}")
-        for action in ("detail", "vote", "reply", "edit", "delete", "report")
+        for action in ("detail", "vote", "reply", "edit", "delete", "report", "save")
     }
 
 
 def render_comment_tree(
-    tree, *, viewer, csrf_token: str, locked: bool, reply_to: int | None, query_prefix: str
+    tree,
+    *,
+    viewer,
+    csrf_token: str,
+    locked: bool,
+    reply_to: int | None,
+    query_prefix: str,
+    op_id: int | None = None,
 ) -> SafeString:
+    """``op_id``: the thread author's account, whose comments carry the "OP" badge."""
     page = _TreePage(
         viewer_id=viewer.pk if viewer is not None and viewer.is_authenticated else None,
         moderator_view=presentation.sees_removed_text(viewer),
@@ -64,6 +72,7 @@ def render_comment_tree(
         locked=locked,
         reply_to=reply_to,
         query_prefix=query_prefix,
+        op_id=op_id,
     )
     out = []
     for row in tree.rows:
@@ -83,8 +92,11 @@ class _TreePage:
     """What every comment of one page shares, worked out once: the viewer, URL patterns,
     the clock; its methods each render one kind of row."""
 
-    def __init__(self, *, viewer_id, moderator_view, csrf_token, locked, reply_to, query_prefix):
+    def __init__(
+        self, *, viewer_id, moderator_view, csrf_token, locked, reply_to, query_prefix, op_id
+    ):
         self.viewer_id = viewer_id
+        self.op_id = op_id
         self.moderator_view = moderator_view
         self.csrf_token = csrf_token
         self.locked = locked
@@ -119,17 +131,21 @@ class _TreePage:
             classes += " gone"
         if mine:
             classes += " mine"
+        if c.blocked:  # by someone the viewer blocks: folded, and says why
+            classes += " blocked"
         return (
             f'<article class="{classes}" id="c{c.id}">\n<div class="meta">{self._meta(c)}</div>\n'
-            f"<details open>\n{self._toggle(c)}\n"
+            f"<details{'' if c.blocked else ' open'}>\n{self._toggle(c)}\n"
             f'<div class="body">{self._body(c)}</div>\n'
             f'<footer class="actions">\n{self._actions(c, mine)}</footer>\n'
             f"{self._reply_form(c) if c.id == self.reply_to and not self.locked else ''}"
             f'<div class="replies">\n'
         )
 
-    # Marks an imported comment brings from its source (models.Distinguished, stickied).
+    # Marks an imported comment brings from its source (models.Distinguished, stickied),
+    # or a moderator's choice to speak as one; and the thread author's "OP".
     _BADGES = {
+        "op": ' <span class="badge op" title="the thread\'s author">OP</span>',
         "moderator": ' <span class="badge moderator" title="said as a moderator">mod</span>',
         "admin": ' <span class="badge admin" title="said as an admin">admin</span>',
         "pinned": ' <span class="badge pinned" title="pinned at its source">pinned</span>',
@@ -142,7 +158,9 @@ class _TreePage:
             author = f'<span class="author">{author}</span>'
         else:  # "[deleted]", or an imported name with its source, linking nowhere
             author = presentation.unlinked_author_html(c.author)
-        badges = self._BADGES.get(c.distinguished, "") if c.distinguished else ""
+        badges = self._BADGES["op"] if c.author_id and c.author_id == self.op_id else ""
+        if c.distinguished:
+            badges += self._BADGES.get(c.distinguished, "")
         if c.is_stickied:
             badges += self._BADGES["pinned"]
         if c.edited_at:
@@ -159,7 +177,12 @@ class _TreePage:
             if c.is_score_hidden
             else f'<span class="score">{points(c.score)}</span>'
         )
-        return f"{author}{badges}\n · {score}\n · {time_element(c.created_at, self.now)}{edited}"
+        return (
+            f"{author}{badges}\n · {score}\n · {time_element(c.created_at, self.now)}{edited}"
+            f"{self._BLOCKED_NOTE if c.blocked else ''}"
+        )
+
+    _BLOCKED_NOTE = ' · <span class="blocked-note">blocked (you blocked this member)</span>'
 
     @staticmethod
     def _toggle(c) -> str:
@@ -189,6 +212,8 @@ class _TreePage:
         parts.append(f'<a href="{self.paths["detail"] % c.id}">permalink</a>\n')
         if c.parent_id:
             parts.append(f'<a href="#c{c.parent_id}">parent</a>\n')
+        if self.viewer_id is not None and (c.saved or not c.is_gone):
+            parts.append(self._save_button(c))
         if self.viewer_id is not None and not c.is_gone:
             parts.append(self._own_actions(c) if mine else self._report_link(c))
         return "".join(parts)
@@ -204,9 +229,20 @@ class _TreePage:
             f'<a class="delete-link" href="{self.paths["delete"] % c.id}">delete</a>\n'
         )
 
+    def _save_button(self, c) -> str:
+        # Submits the page's one form="votes" (one CSRF token per page), as votes do.
+        return (
+            f'<button form="votes" formaction="{self.paths["save"] % c.id}" name="save" '
+            f'value="{0 if c.saved else 1}" class="link save-button">'
+            f"{'unsave' if c.saved else 'save'}</button>\n"
+        )
+
     def _report_link(self, c) -> str:
         href = self.paths["report"] % c.id
         return f'<a class="report-link" href="{href}" rel="nofollow">report</a>\n'
 
     def _reply_form(self, c) -> str:
-        return comment_reply_form_html(comment_id=c.id, author=c.author, csrf_token=self.csrf_token)
+        return comment_reply_form_html(
+            comment_id=c.id, author=c.author, csrf_token=self.csrf_token,
+            moderator=self.moderator_view,
+        )  # fmt: skip

@@ -2,7 +2,7 @@ from django.urls import path
 
 from threads import feeds, views
 from threads.page_cache import anonymous_page, by_site, by_thread
-from threads.views import accounts
+from threads.views import accounts, community, inbox, preview
 from threads.views import threads as thread_views
 
 app_name = "threads"
@@ -47,4 +47,16 @@ urlpatterns = [
     path("settings/password/", accounts.settings_password, name="settings-password"),
     path("settings/sort/", accounts.settings_sort, name="settings-sort"),
     path("settings/delete/", accounts.account_delete, name="account-delete"),
+    # The inbox, blocks and saved items (issue 12).
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", inbox.inbox_item_read, name="inbox-item-read"),
+    path("inbox/read-all/", inbox.inbox_read_all, name="inbox-read-all"),
+    path("inbox/feed/rotate/", inbox.inbox_feed_rotate, name="inbox-feed-rotate"),
+    path("inbox/feed/<str:token>/", inbox.InboxFeed(), name="inbox-feed"),
+    path("u/<str:username>/block/", community.user_block, name="user-block"),
+    path("blocked/", community.blocked, name="blocked"),
+    path("c/<int:pk>/save/", community.comment_save, name="comment-save"),
+    path("thread/<int:pk>/save/", community.thread_save, name="thread-save"),
+    path("saved/", community.saved, name="saved"),
+    path("preview/", preview.markup_preview, name="markup-preview"),
 ]

@@ -88,7 +88,9 @@ def seed(plan_path: str, force: bool) -> int:
             parsed.title = f"Load test thread of {size:,} comments"
             thread = services.thread_import(parsed=parsed).thread
             plan["made"]["threads"].append(thread.pk)
-            ids = Comment.objects.filter(thread=thread, author__isnull=True, level__lt=6)
+            ids = Comment.objects.filter(  # ones that take replies
+                thread=thread, author__isnull=True, level__lt=6, is_deleted=False, is_removed=False
+            )
             plan["threads"].append({
                 "url": thread.get_absolute_url(), "size": size, "weight": weight,
                 "comments": list(ids.order_by("?").values_list("pk", flat=True)[:200]),
@@ -96,6 +98,7 @@ def seed(plan_path: str, force: bool) -> int:
     except BaseException:
         _remove(plan["made"])
         raise
+    plan["last_seeded_comment"] = Comment.objects.order_by("-pk").values_list("pk", flat=True)[0]
     Path(plan_path).write_text(json.dumps(plan), encoding="utf-8")
     return 0
 
@@ -124,15 +127,24 @@ def _remove(made: dict) -> None:
 
 def _session_for(user) -> str:
     """A logged-in session made here, so the run measures pages, not password hashing
-    (20 members logging in at once would hold both workers for seconds)."""
+    (20 members logging in at once would hold both workers for seconds). It is stored by
+    the configured session engine, and in the database too when that engine keeps it
+    elsewhere (the cluster mode's baseline instance runs without a cache)."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
+    if not isinstance(session, SessionStore):  # cached_db's store is a database store
+        copy = SessionStore(session_key=session.session_key)
+        copy.update(dict(session.items()))
+        copy.save(must_create=True)
     return session.session_key
 
 
@@ -189,7 +201,27 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="Run in a database that holds other threads or users (they are left alone).",
     )
-    force = parser.parse_args(argv).force
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="nginx and two instances against one instance without the cache, with a "
+        "failover (tests/load/cluster.py).",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="With --cluster: 20 users, 20 s (a smoke run)."
+    )
+    parser.add_argument(
+        "--think",
+        default="0.5,1.5",
+        help="With --cluster: seconds each user waits between requests, as MIN,MAX "
+        "(default 0.5,1.5; 0,0.1 measures how much the servers can serve).",
+    )
+    options = parser.parse_args(argv)
+    force = options.force
+    if options.cluster:
+        from tests.load import cluster
+
+        return cluster.main(force, quick=options.quick, think=options.think)
     env = environment()
     manage(env, "migrate", "--no-input", "-v0")
     with tempfile.TemporaryDirectory() as tmp:
@@ -239,5 +271,9 @@ if __name__ == "__main__":
         sys.exit(seed(sys.argv[2], force="--force" in sys.argv[3:]))
     elif sys.argv[1:2] == ["cleanup"]:
         sys.exit(cleanup(sys.argv[2]))
+    elif sys.argv[1:2] == ["verify"]:
+        from tests.load import cluster
+
+        sys.exit(cluster.verify(sys.argv[2], sys.argv[3]))
     else:
         sys.exit(main(sys.argv[1:]))

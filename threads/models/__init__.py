@@ -580,4 +580,5 @@ def _refuse_deleting_a_voter(sender, instance, **kwargs):
         )
 
 
+from threads.models.community import Block, InboxItem, SavedItem  # noqa: E402, F401
 from threads.models.profile import Profile  # noqa: E402, F401  (a model module of its own)

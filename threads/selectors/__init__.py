@@ -5,6 +5,7 @@
 - ``front_page``: threads in hot, new or top order
 - ``users``: a member's activity, karma and ban
 - ``moderation``: the public log
+- ``community``: a member's inbox, saved items and blocks
 """
 
 from threads.selectors.accounts import preferred_comment_sort
@@ -19,6 +20,17 @@ from threads.selectors.comment_tree import (
     layout,
     single_comment_tree,
     sort_rows,
+)
+from threads.selectors.community import (
+    blocked_ids,
+    blocked_users,
+    blocks,
+    inbox_items,
+    inbox_page,
+    inbox_unread_count,
+    saved_page,
+    thread_marks,
+    viewer_marks,
 )
 from threads.selectors.front_page import (
     THREAD_SORTS,
@@ -40,4 +52,6 @@ __all__ = [
     "user_activity", "user_karma",
     "preferred_comment_sort",
     "FrontPage", "front_page", "pinned_ids", "thread_votes",
+    "blocked_ids", "blocked_users", "blocks", "inbox_items", "inbox_page", "inbox_unread_count",
+    "saved_page", "thread_marks", "viewer_marks",
 ]  # fmt: skip

@@ -30,6 +30,7 @@ from django.utils.http import urlencode
 from threads import limits
 from threads.models import DELETED_AUTHOR, Comment, Thread
 from threads.presentation import IMPORTED_LABEL, source_label
+from threads.selectors.community import viewer_marks
 from threads.sorting import DEFAULT_COMMENT_SORT, comment_sort
 from threads.tree import ancestors_of, depth_first
 
@@ -47,7 +48,7 @@ class CommentRow:
     more = False  # a real comment, not a "load more" link
 
     __slots__ = (*(f.replace("author__username", "username") for f in ROW_FIELDS), "depth",
-                 "closes", "vote", "author", "continues")  # fmt: skip
+                 "closes", "vote", "author", "continues", "blocked", "saved")  # fmt: skip
 
     def __init__(self, values, site: str = ""):
         (self.id, self.parent_id, self.tree_id, self.level, self.lft, self.rght, self.body_html,
@@ -71,6 +72,8 @@ class CommentRow:
         self.depth = 0
         self.closes = 0
         self.continues = False  # shown as "continue this thread", not as a comment
+        self.blocked = False  # by an author the viewer blocks: shown folded
+        self.saved = False  # the viewer saved it
 
     @property
     def reply_count(self) -> int:
@@ -145,12 +148,16 @@ def comment_rows(queryset, viewer=None, *, source: str = "") -> list[CommentRow]
     if viewer is None or not viewer.is_authenticated:
         return [CommentRow(values, site) for values in _fetch(queryset.values_list(*ROW_FIELDS))]
     queryset = queryset.annotate(
-        viewer_vote=FilteredRelation("votes", condition=Q(votes__user=viewer))
+        viewer_vote=FilteredRelation("votes", condition=Q(votes__user=viewer)),
+        **viewer_marks(viewer),
     )
     rows = []
-    for values in _fetch(queryset.values_list(*ROW_FIELDS, "viewer_vote__value")):
-        row = CommentRow(values[:-1], site)
-        row.vote = values[-1] or 0
+    for values in _fetch(
+        queryset.values_list(*ROW_FIELDS, "viewer_vote__value", "viewer_blocks", "viewer_saved")
+    ):
+        row = CommentRow(values[:-3], site)
+        row.vote = values[-3] or 0
+        row.blocked, row.saved = bool(values[-2]), bool(values[-1])
         rows.append(row)
     return rows
 

@@ -92,11 +92,11 @@ class FrontPage(NamedTuple):
 
 
 def read_page_number(value) -> int:
-    """A page number from the address; anything that is not one reads as 1."""
-    try:
-        return min(max(1, int(value or 1)), MAX_PAGE_NUMBER)
-    except (TypeError, ValueError):
+    """A page number from the address (ASCII digits); anything else reads as 1."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
         return 1
+    return min(max(1, int(text)), MAX_PAGE_NUMBER)
 
 
 def front_page(sort: str, *, page_number, viewer=None) -> FrontPage:

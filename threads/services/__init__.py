@@ -12,6 +12,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``threads``: a thread's author edits and deletes it; the superuser's purge
 - ``thread_moderation``: removing, restoring and pinning threads; reports of threads
 - ``speed``: the heated-exchange speed limit, and who is exempt from content limits
+- ``inbox``, ``blocks``, ``saved``: what members hear of, whom they block, what they keep
 """
 
 from threads.services.accounts import (
@@ -135,4 +136,22 @@ __all__ = [
     "thread_delete", "thread_edit", "thread_pin", "thread_purge", "thread_remove",
     "thread_report_create", "thread_reports_dismiss", "thread_restore", "thread_unpin",
     "HEATED_REPLY", "TooFast", "ensure_not_heated", "exempt_from_limits",
+]  # fmt: skip
+
+# The inbox, blocks and saved items (issue 12).
+from threads.services.blocks import BLOCK_SELF, user_block, user_unblock  # noqa: E402
+from threads.services.inbox import (  # noqa: E402
+    NOT_YOUR_ITEM,
+    feed_token_rotate,
+    inbox_item_mark_read,
+    inbox_mark_all_read,
+    inbox_notify_comment,
+    inbox_notify_thread,
+)
+from threads.services.saved import item_save, item_unsave  # noqa: E402
+
+__all__ += [
+    "BLOCK_SELF", "NOT_YOUR_ITEM", "feed_token_rotate", "inbox_item_mark_read",
+    "inbox_mark_all_read", "inbox_notify_comment", "inbox_notify_thread", "item_save",
+    "item_unsave", "user_block", "user_unblock",
 ]  # fmt: skip

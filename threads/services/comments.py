@@ -16,9 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from threads import page_cache, tree
-from threads.markup import render_markdown
-from threads.models import Comment, ModerationLog, Thread
-from threads.services import moderation, ranking
+from threads.markup import render_markdown, render_with_mentions
+from threads.models import Comment, Distinguished, ModerationLog, Thread
+from threads.services import inbox, moderation, ranking
 from threads.services.permissions import (
     COMMENT_REMOVED,
     THREAD_LOCKED,
@@ -39,28 +39,40 @@ ALREADY_GONE = "This comment no longer exists."
 def thread_create(*, author, title: str, url: str = "", body: str = "") -> Thread:
     ensure_can_write(author)
     body = clean_text(body, required=False)
+    body_html, mentioned = render_with_mentions(body)
     thread = Thread(
         title=title.strip(),
         url=url.strip(),
         body=body,
-        body_html=render_markdown(body),
+        body_html=body_html,
         author=author,
     )
     thread.full_clean()
     with transaction.atomic():
         thread.save()
         page_cache.thread_changed(thread.pk)
+        inbox.inbox_notify_thread(thread=thread, mentioned=mentioned)
     return thread
 
 
-def comment_create(*, author, thread: Thread, body: str, parent: Comment | None = None) -> Comment:
-    """Add a comment to ``thread``: top-level when ``parent`` is None, else a reply to it."""
+def comment_create(
+    *, author, thread: Thread, body: str, parent: Comment | None = None, distinguish: bool = False
+) -> Comment:
+    """Add a comment to ``thread``: top-level when ``parent`` is None, else a reply to it.
+
+    The author of what it answers and the members it mentions hear of it in their inbox
+    (``services.inbox``), in the same transaction. ``distinguish``: a moderator speaks as
+    one, and the comment carries the "mod" badge.
+    """
     ensure_can_write(author)
+    if distinguish:
+        ensure_moderator(author, "threads.change_comment")
     body = clean_text(body)
     ensure_not_heated(author, parent)
-    comment = Comment(
-        thread_id=thread.pk, author=author, body=body, body_html=render_markdown(body)
-    )
+    body_html, mentioned = render_with_mentions(body)
+    comment = Comment(thread_id=thread.pk, author=author, body=body, body_html=body_html)
+    if distinguish:
+        comment.distinguished = Distinguished.MODERATOR
     with transaction.atomic():
         if parent is None:
             _insert_root(comment)
@@ -69,6 +81,9 @@ def comment_create(*, author, thread: Thread, body: str, parent: Comment | None 
         _count_comment_in_open_thread(thread.pk)
         ranking.thread_rank_refresh(thread_id=thread.pk)
         page_cache.thread_changed(thread.pk)
+        inbox.inbox_notify_comment(
+            comment=comment, thread=thread, parent=parent, mentioned=mentioned
+        )
     return comment
 
 

@@ -109,6 +109,7 @@ def reply_form(parser, token):
 
 
 def _reply_form(context, content, *, value=None, **arguments):
+    arguments.setdefault("moderator", presentation.speaks_as_moderator(context.get("user")))
     attrs = {
         name.replace("_", "-"): arguments.pop(name)
         for name in [name for name in arguments if name.startswith("data_")]
@@ -125,8 +126,9 @@ def reply_form_template(context) -> SafeString:
     under a comment (filling in its address, field id and whom it answers), so its label,
     limit and button are the server's."""
     form = presentation.reply_form_html(
-        label="Reply to", to="", csrf_token=_csrf_token(context), cancel=True
-    )
+        label="Reply to", to="", csrf_token=_csrf_token(context), cancel=True,
+        moderator=presentation.speaks_as_moderator(context.get("user")),
+    )  # fmt: skip
     return mark_safe(f'<template id="reply-form-template">{form}</template>')
 
 
@@ -142,8 +144,11 @@ def comment_reply_form(context, comment_id: int, author: str) -> SafeString:
     comment, as the comment tree writes it (``presentation.comment_reply_form_html``)."""
     return mark_safe(
         presentation.comment_reply_form_html(
-            comment_id=comment_id, author=author, csrf_token=_csrf_token(context)
-        )
+            comment_id=comment_id,
+            author=author,
+            csrf_token=_csrf_token(context),
+            moderator=presentation.speaks_as_moderator(context.get("user")),
+        )  # fmt: skip
     )
 
 

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_POST
 from threads import drafts, limits, page_cache, selectors, services
 from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
+from threads.params import whole_number
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
+from threads.views.navigation import local_next
 
 REPORT_SENT = "Thanks: your report went to the moderators."
 
@@ -32,6 +34,11 @@ PARENT_MISSING = "The comment you replied to does not exist."
 
 def wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
+
+
+def wants_preview(request) -> bool:
+    """The form's "Preview" button was pressed: show the text, save nothing."""
+    return request.method == "POST" and "preview" in request.POST
 
 
 def refusal(error: PermissionDenied | ValidationError) -> JsonResponse:
@@ -98,16 +105,14 @@ def _comment_sort(request, *, preferred: bool = False) -> str:
 
 
 def _reply_to(request) -> int | None:
-    try:
-        return int(request.GET["reply"])
-    except (KeyError, ValueError):
-        return None
+    return whole_number(request.GET.get("reply"))
 
 
 @page_cache.anonymous_page(page_cache.by_thread)
-def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200):
+def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200, preview=None):
     """A thread with its comment tree (a big one up to the page budget)."""
-    thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
+    marked = Thread.objects.with_author().annotate(**selectors.thread_marks(request.user))
+    thread = get_object_or_404(marked, pk=pk)
     if slug != thread.url_slug and request.method == "GET":
         query = request.GET.urlencode()
         canonical = thread.get_absolute_url() + (f"?{query}" if query else "")
@@ -126,6 +131,8 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         "form": form or CommentForm(initial={"body": kept}),
         "kept": bool(kept),
         "reply_to": reply_to,
+        "marks": {"saved": thread.viewer_saved, "blocked": thread.viewer_blocks},
+        "preview": preview,
     }
     return render(request, "threads/thread_detail.html", context, status=status)
 
@@ -138,6 +145,7 @@ def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
         locked=thread.is_locked,
         reply_to=reply_to,
         query_prefix=f"?{urlencode({'sort': sort, **(query or {})})}&",
+        op_id=thread.author_id,
     )
 
 
@@ -145,11 +153,8 @@ BAD_BATCH = "after, offset and depth are whole numbers of at least 0."
 
 
 def _batch_params(request) -> dict[str, int] | None:
-    try:
-        params = {k: int(request.GET.get(k, 0)) for k in ("after", "offset", "depth")}
-    except ValueError:
-        return None
-    return params if min(params.values()) >= 0 else None
+    params = {k: whole_number(request.GET.get(k, "0")) for k in ("after", "offset", "depth")}
+    return None if None in params.values() else params
 
 
 def _more(request, thread, parent):
@@ -210,6 +215,10 @@ def thread_create(request):
         if request.method == "POST":
             drafts.thread_keep(request.session, request.POST)
         return redirect_to_login(request.get_full_path())
+    if wants_preview(request):
+        form = ThreadForm(initial={k: request.POST.get(k, "") for k in ("title", "url", "body")})
+        context = {"form": form, "preview": request.POST.get("body", "")}
+        return render(request, "threads/thread_form.html", context)
     kept = drafts.thread_take(request.session) if request.method != "POST" else {}
     form = ThreadForm(request.POST or None, initial=kept)
     if request.method == "POST" and form.is_valid():
@@ -230,7 +239,7 @@ def thread_reply(request, pk):
     parent_id = request.POST.get("parent", "")
     parent = None
     if parent_id:
-        parent = Comment.objects.filter(pk=parent_id if parent_id.isdigit() else 0).first()
+        parent = Comment.objects.filter(pk=whole_number(parent_id) or 0).first()
         if parent is None:
             raise ValidationError(PARENT_MISSING)
     return _post_reply(request, thread, parent=parent)
@@ -251,7 +260,20 @@ def comment_reply(request, pk):
         "thread": parent.thread,
         "form": CommentForm(initial={"body": kept}),
         "back": comment_url(parent, parent.thread),
+        "kept": True,
     }
+    return render(request, "threads/comment_reply.html", context)
+
+
+def _reply_preview(request, thread, parent):
+    """The reply form again, holding the typed text, with its preview above it: the
+    thread's page for a new comment, the reply page for a reply to a comment."""
+    body = request.POST.get("body", "")
+    form = CommentForm(initial={"body": body})
+    if parent is None:
+        return thread_detail(request, thread.pk, thread.slug, form=form, preview=body)
+    context = {"comment": parent, "thread": thread, "form": form, "preview": body,
+               "back": comment_url(parent, thread)}  # fmt: skip
     return render(request, "threads/comment_reply.html", context)
 
 
@@ -268,6 +290,8 @@ def _kept_reply(request, thread_id: int, parent_id: int | None) -> str:
 
 
 def _post_reply(request, thread, *, parent):
+    if wants_preview(request):  # anyone may look; posting still needs an account
+        return _reply_preview(request, thread, parent)
     if not request.user.is_authenticated:
         # Keep the text and come back to a form that holds it: the thread's own form, or
         # the reply page of the comment.
@@ -283,8 +307,9 @@ def _post_reply(request, thread, *, parent):
     if form.is_valid():
         try:
             comment = services.comment_create(
-                author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"]
-            )
+                author=request.user, thread=thread, parent=parent, body=form.cleaned_data["body"],
+                distinguish=form.cleaned_data["distinguish"],
+            )  # fmt: skip
         except ValidationError as error:
             form.add_error("body", error)
         else:
@@ -336,11 +361,7 @@ def thread_vote(request, pk):
 
 def _next_page(request) -> str:
     """Where a form asks to go back to (the front page's vote arrows), if it is this site."""
-    next_url = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return next_url if next_url and safe else ""
+    return local_next(request, request.POST.get("next"))
 
 
 @refusals_answered
@@ -349,6 +370,10 @@ def comment_edit(request, pk):
     """The author edits their comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     services.ensure_author_can_change(request.user, comment)
+    if wants_preview(request):
+        form = CommentForm(initial={"body": request.POST.get("body", "")})
+        context = {"form": form, "comment": comment, "preview": request.POST.get("body", "")}
+        return render(request, "threads/comment_edit.html", context)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -384,7 +409,8 @@ def user_detail(request, username):
     page = Paginator(selectors.user_activity(user), limits.USER_ITEMS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"profile": user, "page": page, "karma": selectors.user_karma(user)}
+    context = {"profile": user, "page": page, "karma": selectors.user_karma(user),
+               "blocking": selectors.blocks(request.user, user)}  # fmt: skip
     return render(request, "threads/user_detail.html", context)
 
 

@@ -11,7 +11,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from threads import mail, services
@@ -22,6 +21,7 @@ from threads.account_forms import (
     SignupForm,
 )
 from threads.models import Profile
+from threads.views.navigation import local_next
 
 EMAIL_LINK_SENT = "We mailed a link to {email}: open it to make it your address."
 EMAIL_NOT_SENT = (
@@ -53,9 +53,8 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.username}!")
-            next_url = request.POST.get("next") or request.GET.get("next") or ""
-            safe = url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-            return redirect(next_url if safe else reverse("threads:thread-list"))
+            next_url = local_next(request, request.POST.get("next") or request.GET.get("next"))
+            return redirect(next_url or reverse("threads:thread-list"))
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     return render(request, "registration/signup.html", context, status=400 if form.errors else 200)
 
@@ -74,6 +73,7 @@ def _settings_page(request, status=200, **forms):
         "sort_form": forms.get("sort_form")
         or CommentSortForm(initial={"default_comment_sort": profile.default_comment_sort}),
         "profile": profile,
+        "feed_url": reverse("threads:inbox-feed", kwargs={"token": profile.feed_token}),
     }
     return render(request, "threads/settings.html", context, status=status)
 

@@ -1,0 +1,1 @@
+"""Running the site as several app servers behind nginx (make cluster)."""

@@ -1,0 +1,11 @@
+"""The load test's baseline: one instance with production settings and no cache at all.
+
+``make loadtest ARGS=--cluster`` compares the cluster with this (tests/load/cluster.py):
+every page is rendered afresh, and sessions stay in the database.
+"""
+
+from forum.settings import *  # noqa: F403
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+if globals().get("SESSION_ENGINE") == "django.contrib.sessions.backends.cache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"

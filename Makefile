@@ -18,7 +18,7 @@ UV_COMPILE := $(BIN)/uv pip compile pyproject.toml --quiet --universal --generat
 	--custom-compile-command "make lock"
 
 .PHONY: run test lint check-deploy bench loadtest clean install migrate manage superuser \
-	moderator import export lock serve attack cluster cluster-stop replica
+	moderator import export lock serve attack cluster cluster-stop replica rerank
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,20 @@ install: $(VENV)/.installed-runtime
 migrate: install
 	$(MANAGE) migrate --no-input
 
+# rerank keeps the front page's hot order aging beside the server (cron does it in
+# production: README.md, "Front page and page cache"); it stops with the server.
 run: install
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_thread fixtures/seed_thread.txt
 	$(MANAGE) import_thread fixtures/welcome_thread.json
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) rerank --every 600 -v0 & ranker=$$!; \
+	  trap 'kill $$ranker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
+
+# Re-rank recent threads for the front page's hot order once: run it every 10 minutes.
+rerank: install
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) rerank $(ARGS)
 
 # Any manage.py command on a migrated database: make manage ARGS="changepassword alice"
 manage: install

@@ -141,7 +141,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "threads.cache_backend.RedisCache",  # Django's, one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "forum"),
         }
@@ -339,3 +339,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Whole pages for readers who are not logged in (threads.page_cache): kept this many
+# seconds at most (0 turns the cache off); vote counts on them may lag by up to
+# PAGE_CACHE_VOTE_LAG seconds, every other write shows at once. Sessions live in the
+# database (read through the cache when Redis is shared), never in one process's memory
+# or on local disk, so any app server can serve any request.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_VOTE_LAG = int(os.environ.get("DJANGO_PAGE_CACHE_VOTE_LAG", "10"))
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)

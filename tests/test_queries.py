@@ -7,6 +7,7 @@ that draws a tenth of the replies.
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -162,6 +163,34 @@ def test_front_page_rows_cost_the_same_for_every_viewer(client, viewer, writer, 
         many, html = front_page_with(45, browser)
         assert few == many, (sort, few, many)
         assert "(example.com)" in html and 'class="badge pinned"' in html
+
+
+@pytest.mark.parametrize("sort", THREAD_SORTS)
+def test_front_page_is_two_indexed_queries_on_the_first_and_fiftieth_page(sort, writer):
+    """The pinned ids (a handful), then the page's rows: the same on page 50 as on page 1."""
+    Thread.objects.bulk_create(
+        Thread(title=f"Thread {i}", author=writer, score=i % 7, hot_rank=i / 3, slug="t",
+               pinned_position=1 if i == 7 else None)
+        for i in range(50 * 30 + 5)
+    )  # fmt: skip
+    anonymous = Client()
+    for page in (1, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = anonymous.get("/", {"sort": sort, "page": page})
+        assert response.status_code == 200
+        assert len(queries) == 2, [q["sql"] for q in queries]
+        assert response.content.decode().count('class="thread-row') == 30
+    with CaptureQueriesContext(connection) as queries:
+        anonymous.get("/", {"sort": sort, "page": 50})
+    assert len(queries) == 0  # served from the page cache
+
+
+def test_a_cached_anonymous_page_costs_no_query(threads_by_size):
+    url = threads_by_size[2_000].get_absolute_url()
+    Client().get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response["X-Page-Cache"] == "hit" and len(queries) == 0
 
 
 # The inbox (issue 12): its page and the header's unread count cost the same at any size.

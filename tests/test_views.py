@@ -77,7 +77,11 @@ def test_front_page_paginates(client, db):
     second = client.get("/?sort=new&page=2").content.decode()
     assert "thread number 30" in first and "thread number 0<" not in first
     assert "thread number 0<" in second
-    assert "page 2 of 2" in second
+    assert 'rel="next" class="more" href="?sort=new&amp;page=2"' in first
+    assert "page 2<" in second and 'rel="next"' not in second
+    assert 'rel="prev" href="?sort=new&amp;page=1"' in second
+    beyond = client.get("/?sort=new&page=9").content.decode()
+    assert "No threads this far back." in beyond and "thread number" not in beyond
 
 
 def test_thread_page_shows_nested_tree_in_order(client, a_thread):

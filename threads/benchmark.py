@@ -128,7 +128,9 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def run(sizes=FULL_SIZES, *, repeat: int = DEFAULT_REPEAT, progress=None) -> list[Result]:
+def run(
+    sizes=FULL_SIZES, *, repeat: int = DEFAULT_REPEAT, progress=None, on_thread=None
+) -> list[Result]:
     """Build, measure and remove one synthetic thread per size; return the figures.
 
     Timed with DEBUG off, as the site runs in production: in debug mode Django logs
@@ -146,6 +148,8 @@ def run(sizes=FULL_SIZES, *, repeat: int = DEFAULT_REPEAT, progress=None) -> lis
                 if progress:
                     progress(f"{size:,} comments…")
                 results.append(_measure(size, viewer, repeat, made, f"{run_key}:{size}"))
+                if on_thread:  # more figures on the same thread (benchmark_scale)
+                    on_thread(size, made.thread_ids[-1], viewer)
     finally:
         cleanup(made)
         settle_after_bulk_load(Comment, Vote)  # the next run starts without this one's dead rows

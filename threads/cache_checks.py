@@ -16,6 +16,7 @@ log = logging.getLogger("threads")
 
 SHARED_CACHES = {
     "django.core.cache.backends.redis.RedisCache",
+    "threads.cache_backend.RedisCache",
     "django_redis.cache.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.memcached.PyLibMCCache",

@@ -30,6 +30,10 @@ SAVED_ITEMS_PER_PAGE = 25
 # Inbox
 MENTIONS_PER_TEXT = 10  # different @names linked and told per comment or thread body
 
+# Front page ranking (threads.services.ranking; the rerank command runs every 10 minutes)
+RERANK_WINDOW_DAYS = 7  # threads this young are re-ranked as they age; older ones keep theirs
+RERANK_BATCH_SIZE = 1000  # threads per re-rank transaction
+
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
+from threads.page_cache import anonymous_page, by_site, by_thread
 from threads.views import accounts, community, inbox, preview
 from threads.views import threads as thread_views
 
@@ -27,8 +28,12 @@ urlpatterns = [
     path("c/<int:pk>/report/", views.comment_report, name="comment-report"),
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("u/<str:username>/", views.user_detail, name="user-detail"),
-    path("feed/", feeds.LatestThreadsFeed(), name="feed-threads"),
-    path("thread/<int:pk>/feed/", feeds.ThreadCommentsFeed(), name="feed-thread-comments"),
+    path("feed/", anonymous_page(by_site)(feeds.LatestThreadsFeed()), name="feed-threads"),
+    path(
+        "thread/<int:pk>/feed/",
+        anonymous_page(by_thread)(feeds.ThreadCommentsFeed()),
+        name="feed-thread-comments",
+    ),
     # A member's own account (threads/views/accounts.py)
     path("accounts/signup/", accounts.signup, name="signup"),
     path("settings/", accounts.settings_page, name="settings"),

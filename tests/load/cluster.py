@@ -151,6 +151,7 @@ def measure(env: dict, plan: Path, tmp: Path) -> int:
             f"instance 1 killed at {KILL_AT} s and restarted {RESTART_AFTER} s later")  # fmt: skip
     events: dict = {}
     CLUSTER.start(env)
+    ranker = run.start_ranker(env)
     try:
         started = time.time()
         killer = threading.Thread(target=failover, args=(CLUSTER, env, started, events))
@@ -158,6 +159,7 @@ def measure(env: dict, plan: Path, tmp: Path) -> int:
         rows = locust(locust_env, CLUSTER.url.rstrip("/"), DURATION, tmp / "cluster")
         killer.join()
     finally:
+        run.stop_ranker(ranker)
         CLUSTER.stop(quiet=True)
     both = summary(rows)
     entries = load_ledger(ledger)

@@ -244,6 +244,7 @@ def serve_and_load(env, plan: Path, tmp: Path) -> int:
          "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
+    ranker = start_ranker(env)
     try:
         wait_until_up(f"http://{HOST}:{PORT}/")
         subprocess.run(
@@ -256,7 +257,22 @@ def serve_and_load(env, plan: Path, tmp: Path) -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        stop_ranker(ranker)
     return report(tmp / "load_stats.csv")
+
+
+def start_ranker(env) -> subprocess.Popen:
+    """``rerank --every 10``: the front page's hot order ages while the test runs, as it
+    would under cron."""
+    return subprocess.Popen(
+        [str(BIN / "python"), "manage.py", "rerank", "--every", "10", "-v0"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_ranker(ranker: subprocess.Popen) -> None:
+    os.killpg(ranker.pid, signal.SIGTERM)
+    ranker.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from threads import limits, presentation, tree
+from threads import limits, presentation, sorting, tree
 
 DELETED_AUTHOR = "[deleted]"
 
@@ -100,6 +100,11 @@ class Thread(Contribution):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     is_locked = models.BooleanField(default=False, help_text="Locked threads take no replies.")
     comment_count = models.PositiveIntegerField(default=0)
+    hot_rank = models.FloatField(
+        default=0.0,
+        help_text="Lemmy's hot rank as of the last vote, comment or re-rank "
+        "(threads.services.ranking): the front page's hot order reads it from an index.",
+    )
     source = models.CharField(
         max_length=255,
         blank=True,
@@ -136,7 +141,10 @@ class Thread(Contribution):
             ),
         ]
         indexes = [
-            models.Index(fields=["-score", "-created_at"], name="thread_top_idx"),
+            # Each front-page order is read from its own index, tie-breaks included, so
+            # page 50 costs what page 1 does.
+            models.Index(fields=["-score", "-created_at", "-id"], name="thread_top_order_idx"),
+            models.Index(fields=["-hot_rank", "-created_at", "-id"], name="thread_hot_idx"),
             models.Index(fields=["author", "-created_at"], name="thread_author_idx"),
             models.Index(
                 fields=["pinned_position"],
@@ -151,6 +159,8 @@ class Thread(Contribution):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:80].strip("-") or "thread"
+        if self._state.adding and not self.hot_rank:
+            self.hot_rank = sorting.hot_rank(self.score, self.created_at, timezone.now())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -4,34 +4,30 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.core.paginator import Page, Paginator
-from django.utils import timezone
+from django.db.models import Q
 
 from threads import limits, presentation
 from threads.models import Thread, Vote
-from threads.sorting import hot_rank
 
 THREAD_SORTS = ("hot", "new", "top")
+MAX_PAGE_NUMBER = 1_000_000  # past every forum's end; keeps the OFFSET a database integer
 
 
-def thread_ids_by(sort: str, *, now=None, include_removed: bool = False):
-    """Thread ids in front-page order, ready for a paginator.
+# Each order with its last tie-break, read from its own index (``Thread.Meta.indexes``);
+# "hot" reads the stored rank that ``threads.services.ranking`` keeps.
+ORDERS = {
+    "hot": ("-hot_rank", "-created_at", "-id"),
+    "new": ("-created_at", "-id"),
+    "top": ("-score", "-created_at", "-id"),
+}
 
-    "hot" ranks in Python over (id, score, created_at): Lemmy's formula needs logarithms
-    and powers that SQLite and PostgreSQL spell differently, and three small columns
-    per thread stay cheap for any forum this size. Pinned threads stand above these
-    (:func:`front_page`); deleted and removed ones are not listed (removed ones are, for
-    moderators: ``include_removed``).
-    """
+
+def thread_ids_by(sort: str, *, include_removed: bool = False):
+    """Unpinned thread ids in front-page order, as a queryset read from the sort's index.
+    Pinned threads stand above these (:func:`front_page`); deleted and removed ones are
+    not listed (removed ones are, for moderators: ``include_removed``)."""
     threads = Thread.objects.listed(include_removed=include_removed).filter(pinned_position=None)
-    if sort == "new":
-        return threads.order_by("-created_at", "-id").values_list("id", flat=True)
-    if sort == "top":
-        return threads.order_by("-score", "-created_at", "-id").values_list("id", flat=True)
-    now = now or timezone.now()
-    rows = threads.values_list("id", "score", "created_at")
-    ranked = sorted(rows, key=lambda r: (hot_rank(r[1], r[2], now), r[2]), reverse=True)
-    return [row[0] for row in ranked]
+    return threads.order_by(*ORDERS.get(sort, ORDERS["hot"])).values_list("id", flat=True)
 
 
 def threads_in_order(ids) -> list[Thread]:
@@ -49,7 +45,7 @@ def thread_vote(thread: Thread, viewer) -> int:
 
 
 # The page itself: pinned threads first, then the rest in the chosen order, each row with
-# the viewer's vote, in a constant number of queries.
+# the viewer's vote, in a constant number of indexed queries.
 
 
 def pinned_ids(*, include_removed: bool = False) -> list[int]:
@@ -62,44 +58,70 @@ def pinned_ids(*, include_removed: bool = False) -> list[int]:
     )
 
 
-class PinnedFirst:
-    """``pinned`` then ``rest`` (a list or a queryset of ids) as one sequence a paginator
-    can count and slice without reading all of ``rest``."""
+class Window:
+    """One page of the front page, what a template asks of Django's ``Page``, known
+    without counting every thread: whether there is a next page is one more row read."""
 
-    def __init__(self, pinned: list[int], rest):
-        self.pinned = pinned
-        self.rest = rest
+    def __init__(self, number: int, per_page: int, has_next: bool):
+        self.number = number
+        self.per_page = per_page
+        self._has_next = has_next
 
-    def count(self) -> int:
-        rest = len(self.rest) if isinstance(self.rest, list) else self.rest.count()
-        return len(self.pinned) + rest
+    def has_next(self) -> bool:
+        return self._has_next
 
-    def __len__(self) -> int:
-        return self.count()
+    def has_previous(self) -> bool:
+        return self.number > 1
 
-    def __getitem__(self, index: slice) -> list[int]:
-        start, stop = index.start or 0, index.stop
-        n = len(self.pinned)
-        head = self.pinned[start:stop]
-        rest = list(self.rest[max(0, start - n) : max(0, stop - n)]) if stop > n else []
-        return head + rest
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1
 
 
 class FrontPage(NamedTuple):
-    page: Page
+    page: Window
     threads: list[Thread]  # each with ``viewer_vote`` (1, -1 or 0) and ``rank``
 
 
-def front_page(sort: str, *, page_number, viewer=None, now=None) -> FrontPage:
+def read_page_number(value) -> int:
+    """A page number from the address (ASCII digits); anything else reads as 1."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    return min(max(1, int(text)), MAX_PAGE_NUMBER)
+
+
+def front_page(sort: str, *, page_number, viewer=None) -> FrontPage:
     """One page of the front page as ``viewer`` sees it: removed threads only for
-    moderators (marked there), pinned threads on top of the first page."""
+    moderators (marked there), pinned threads on top of the first page.
+
+    Constant at any size: the pinned ids (a handful, from their partial index), then the
+    page's rows in one query, its unpinned part picked by a subquery from the sort's index
+    (one row more than fits, to know of a next page), and the viewer's votes. A page past
+    the end is empty.
+    """
     include_removed = presentation.sees_removed_text(viewer)
-    ids = PinnedFirst(
-        pinned_ids(include_removed=include_removed),
-        thread_ids_by(sort, now=now, include_removed=include_removed),
-    )
-    page = Paginator(ids, limits.THREADS_PER_PAGE).get_page(page_number)
-    threads = threads_in_order(page.object_list)
+    number = read_page_number(page_number)
+    per_page = limits.THREADS_PER_PAGE
+    start, stop = (number - 1) * per_page, number * per_page
+    pinned = pinned_ids(include_removed=include_removed)
+    head = pinned[start:stop]
+    ids = thread_ids_by(sort, include_removed=include_removed)
+    rest = ids[max(0, start - len(pinned)) : max(0, stop - len(pinned)) + 1]
+    wanted = Q(pk__in=rest) | Q(pk__in=head) if head else Q(pk__in=rest)
+    rows = list(Thread.objects.with_author().filter(wanted).order_by(*ids.query.order_by))
+    place = {pk: i for i, pk in enumerate(head)}
+    rows.sort(key=lambda t: place.get(t.pk, len(head)))  # pins in their places, then the rest
+    threads = rows[:per_page]
+    page = Window(number, per_page, len(rows) > per_page or len(pinned) > stop)
     votes = thread_votes([t.pk for t in threads], viewer)
     for rank, thread in enumerate(threads, page.start_index()):
         thread.rank = rank

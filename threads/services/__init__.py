@@ -7,6 +7,7 @@ changes and returns what it wrote. Call sites read ``services.comment_create(...
 - ``imports``: the import writer
 - ``moderation``: removals, locks, reports, and the log
 - ``accounts``: bans, moderators, account removal
+- ``ranking``: the front page's stored hot rank
 - ``members``: a member's own account: joining (the name rules), email, settings, leaving
 - ``threads``: a thread's author edits and deletes it; the superuser's purge
 - ``thread_moderation``: removing, restoring and pinning threads; reports of threads
@@ -78,6 +79,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
 from threads.services.speed import HEATED_REPLY, TooFast, ensure_not_heated, exempt_from_limits
 from threads.services.thread_moderation import (
     ALREADY_REPORTED_THREAD,
@@ -124,6 +126,7 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+    "BAD_WINDOW", "thread_rank_refresh", "threads_rerank",
     "BAD_COMMENT_SORT", "EMAIL_TAKEN", "EMAIL_UNCHANGED", "WRONG_PASSWORD", "account_close",
     "account_create", "check_email_free", "check_new_name", "comment_sort_set", "email_change",
     "normalized_email",

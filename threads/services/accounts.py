@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from threads import page_cache
 from threads.models import MODERATORS_GROUP, Ban, Comment, ModerationLog, Thread
 from threads.services import moderation
 from threads.services.moderation import Outcome
@@ -53,6 +54,7 @@ def user_ban(*, moderator, user, reason: str, until=None) -> Outcome:
         moderation.log_action(
             moderator, ModerationLog.Action.USER_BAN, user=user, reason=reason, detail=ban.term
         )
+        page_cache.site_changed()
     return Outcome(ban, True)
 
 
@@ -68,6 +70,7 @@ def user_unban(*, moderator, user, reason: str = "") -> Outcome:
         Ban.objects.filter(pk=ban.pk).update(lifted_at=now)
         ban.lifted_at = now
         moderation.log_action(moderator, ModerationLog.Action.USER_UNBAN, user=user, reason=reason)
+        page_cache.site_changed()
     return Outcome(ban, True)
 
 
@@ -105,4 +108,5 @@ def account_remove(*, user, by) -> int:
                 by, ModerationLog.Action.ACCOUNT_REMOVE, detail=f"account {user.get_username()}"
             )
         user.delete()
+        page_cache.everything_changed()  # their name and words, on any thread
     return withdrawn

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
+from threads import page_cache
 from threads.markup import render_markdown
 from threads.models import Comment, Thread
 
@@ -88,6 +89,7 @@ def _rerender_table(
             ]
             if stale and not dry_run:
                 model._default_manager.bulk_update(stale, ["body_html"])
+                page_cache.everything_changed()
         examined += len(batch)
         changed += len(stale)
         after = batch[-1][0]

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from threads import tree
+from threads import page_cache, tree
 from threads.markup import render_markdown, render_with_mentions
 from threads.models import Comment, Distinguished, ModerationLog, Thread
-from threads.services import inbox, moderation
+from threads.services import inbox, moderation, ranking
 from threads.services.permissions import (
     COMMENT_REMOVED,
     THREAD_LOCKED,
@@ -50,6 +50,7 @@ def thread_create(*, author, title: str, url: str = "", body: str = "") -> Threa
     thread.full_clean()
     with transaction.atomic():
         thread.save()
+        page_cache.thread_changed(thread.pk)
         inbox.inbox_notify_thread(thread=thread, mentioned=mentioned)
     return thread
 
@@ -78,6 +79,8 @@ def comment_create(
         else:
             _insert_reply(comment, parent)
         _count_comment_in_open_thread(thread.pk)
+        ranking.thread_rank_refresh(thread_id=thread.pk)
+        page_cache.thread_changed(thread.pk)
         inbox.inbox_notify_comment(
             comment=comment, thread=thread, parent=parent, mentioned=mentioned
         )
@@ -150,6 +153,7 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
             raise PermissionDenied(THREAD_LOCKED)
         if not _changeable(comment).update(body=body, body_html=body_html, edited_at=edited_at):
             raise _refused_change(comment)
+        page_cache.thread_changed(comment.thread_id)
     comment.body, comment.body_html, comment.edited_at = body, body_html, edited_at
     return comment
 
@@ -165,6 +169,7 @@ def comment_delete(*, user, comment: Comment) -> Comment:
     with transaction.atomic():
         if not _changeable(comment).update(is_deleted=True, body="", body_html=""):
             raise _refused_change(comment)
+        page_cache.thread_changed(comment.thread_id)
     comment.is_deleted, comment.body, comment.body_html = True, "", ""
     return comment
 
@@ -193,6 +198,7 @@ def comment_purge(*, moderator, comment: Comment, reason: str) -> int:
             Comment.objects.filter(pk__in=ids).delete()
         tree.close_gap(node)
         Thread.objects.filter(pk=node.thread_id).update(comment_count=F("comment_count") - len(ids))
+        page_cache.thread_changed(node.thread_id)
         moderation.log_action(
             moderator,
             ModerationLog.Action.COMMENT_PURGE,

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from threads import limits, tree
+from threads import limits, page_cache, tree
 from threads.importers import ParsedComment, ParsedThread
 from threads.markup import render_markdown
 from threads.models import Comment, Thread, Vote
+from threads.services import ranking
 
 
 @dataclass
@@ -68,6 +69,9 @@ def thread_import(
             )
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            ranking.thread_rank_refresh(thread_id=thread.pk)  # the source's score counts
+            page_cache.thread_changed(thread.pk)
     return ImportResult(
         thread=thread,
         created=len(new),

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from threads import page_cache
 from threads.models import Comment, ModerationLog, Report, Thread
 from threads.services.permissions import clean_reason, ensure_can_write, ensure_moderator
 
@@ -64,6 +65,7 @@ def _set_comment_removed(moderator, comment: Comment, removed: bool, reason: str
             log_action(
                 moderator, action, comment=comment, thread_id=comment.thread_id, reason=reason
             )
+            page_cache.thread_changed(comment.thread_id)
         if removed:
             _resolve_reports(comment, moderator, Report.Status.REMOVED)
     comment.is_removed = removed
@@ -78,6 +80,7 @@ def _set_thread_lock(moderator, thread: Thread, locked: bool, reason: str) -> Ou
         changed = Thread.objects.filter(pk=thread.pk, is_locked=not locked).update(is_locked=locked)
         if changed:
             log_action(moderator, action, thread=thread, reason=reason)
+            page_cache.thread_changed(thread.pk)
     thread.is_locked = locked
     return Outcome(thread, bool(changed))
 

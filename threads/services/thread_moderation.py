@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from threads import limits
+from threads import limits, page_cache
 from threads.models import ModerationLog, Report, Thread
 from threads.services.moderation import Outcome, log_action
 from threads.services.permissions import clean_reason, ensure_can_write, ensure_moderator
@@ -49,6 +49,7 @@ def _set_removed(moderator, thread: Thread, removed: bool, reason: str) -> Outco
         changed = Thread.objects.filter(pk=thread.pk, is_removed=not removed).update(**change)
         if changed:
             log_action(moderator, action, thread=thread, reason=reason)
+            page_cache.thread_changed(thread.pk)
         if removed:
             _resolve_reports(thread, moderator, Report.Status.REMOVED)
     for field, value in change.items():
@@ -108,6 +109,7 @@ def thread_pin(
             thread.pinned_position = fresh.pinned_position
             return Outcome(thread, False)
         _number_pins(wanted)
+        page_cache.thread_changed(fresh.pk)  # its badge, and the front page's order
         log_action(
             moderator, ModerationLog.Action.THREAD_PIN, thread=fresh, reason=reason,
             detail=f"at place {place}",
@@ -127,6 +129,7 @@ def thread_unpin(*, moderator, thread: Thread, reason: str = "") -> Outcome:
         if changed:
             Thread.objects.filter(pk=thread.pk).update(pinned_position=None)
             _number_pins([pk for pk in ids if pk != thread.pk])
+            page_cache.thread_changed(thread.pk)
             log_action(moderator, ModerationLog.Action.THREAD_UNPIN, thread=thread, reason=reason)
     thread.pinned_position = None
     return Outcome(thread, changed)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from threads import tree
+from threads import page_cache, tree
 from threads.markup import render_markdown
 from threads.models import Comment, ModerationLog, Thread
 from threads.services import moderation
@@ -68,6 +68,7 @@ def thread_edit(*, user, thread: Thread, body: str) -> Thread:
             raise PermissionDenied(THREAD_LOCKED)
         if not _changeable(thread).update(body=body, body_html=body_html, edited_at=edited_at):
             raise _refused_change(thread)
+        page_cache.thread_changed(thread.pk)
     thread.body, thread.body_html, thread.edited_at = body, body_html, edited_at
     return thread
 
@@ -82,6 +83,7 @@ def thread_delete(*, user, thread: Thread) -> Thread:
     with transaction.atomic():
         if not _changeable(thread).update(**gone):
             raise _refused_change(thread)
+        page_cache.thread_changed(thread.pk)
     for field, value in gone.items():
         setattr(thread, field, value)
     return thread
@@ -102,6 +104,7 @@ def thread_purge(*, moderator, thread: Thread, reason: str) -> int:
         comments = Comment.objects.filter(thread_id=locked.pk).count()
         with tree.purging():
             Thread.objects.filter(pk=locked.pk).delete()
+        page_cache.thread_changed(locked.pk)
         moderation.log_action(
             moderator,
             ModerationLog.Action.THREAD_PURGE,

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from threads import page_cache
 from threads.models import Comment, Thread, Vote
+from threads.services import ranking
 from threads.services.permissions import THREAD_LOCKED, ensure_can_write
 
 CANNOT_VOTE_OWN = "You can't vote on what you wrote."
@@ -36,6 +38,9 @@ def vote_cast(*, user, item: Comment | Thread, value: int) -> int:
     with transaction.atomic():
         old, new = _store_vote(user, field, item, value)
         _count_vote(item, field, old=old, new=new)
+        if field == "thread":
+            ranking.thread_rank_refresh(thread_id=item.pk)
+        page_cache.votes_changed(item.thread_id if field == "comment" else item.pk)
     return new
 
 

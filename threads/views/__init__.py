@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from threads import drafts, limits, selectors, services
+from threads import drafts, limits, page_cache, selectors, services
 from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.params import whole_number
@@ -85,6 +85,7 @@ def back_to(request, comment: Comment, thread: Thread) -> str:
     return comment_url(comment, thread)
 
 
+@page_cache.anonymous_page(page_cache.by_site)
 def thread_list(request):
     """The front page: threads by hot, new or top."""
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.THREAD_SORTS else "hot"
@@ -107,6 +108,7 @@ def _reply_to(request) -> int | None:
     return whole_number(request.GET.get("reply"))
 
 
+@page_cache.anonymous_page(page_cache.by_thread)
 def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200, preview=None):
     """A thread with its comment tree (a big one up to the page budget)."""
     marked = Thread.objects.with_author().annotate(**selectors.thread_marks(request.user))
@@ -169,12 +171,14 @@ def _more(request, thread, parent):
     return render(request, "threads/comment_more.html", context)
 
 
+@page_cache.anonymous_page(page_cache.by_thread)
 def thread_more(request, pk):
     """The next batch of a big thread's top-level comments, as a page or (for the script)
     as HTML to put in place of the "load more" link."""
     return _more(request, get_object_or_404(Thread, pk=pk), None)
 
 
+@page_cache.anonymous_page(page_cache.by_comment)
 def comment_more(request, pk):
     """The next batch of replies to one comment, as a page or as HTML for the script."""
     parent = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
@@ -187,6 +191,7 @@ def _single_comment_html(request, thread, comment) -> str:
     return _tree_html(request, thread, tree, None, DEFAULT_COMMENT_SORT)
 
 
+@page_cache.anonymous_page(page_cache.by_comment)
 def comment_detail(request, pk):
     """One comment's own page: its parents above for context, its replies below."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
@@ -397,6 +402,7 @@ def comment_delete(request, pk):
     return render(request, "threads/comment_delete.html", {"comment": comment})
 
 
+@page_cache.anonymous_page(page_cache.by_site)
 def user_detail(request, username):
     """A person's page: what they wrote, newest first, and their karma."""
     user = get_object_or_404(get_user_model(), username=username)

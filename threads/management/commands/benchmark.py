@@ -1,5 +1,8 @@
 """Time thread pages, replies, votes and imports on synthetic threads of growing size.
 
+Then "cached" (each thread as an anonymous reader gets it: cold, miss, hit, hit ratio) and
+"front page" (each sort at 100, 10,000 and 100,000 threads): ``threads/benchmark_scale.py``.
+
 Writes synthetic threads into the configured database and removes them at the end, so
 it refuses a database holding threads or users it did not make unless ``--force`` is
 given; see ``threads/benchmark.py`` for what each column measures and README.md for how
@@ -9,8 +12,9 @@ to read it.
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
-from threads import benchmark
+from threads import benchmark, benchmark_scale
 
 
 class Command(BaseCommand):
@@ -44,7 +48,12 @@ class Command(BaseCommand):
         sizes = sizes or (benchmark.QUICK_SIZES if quick else benchmark.FULL_SIZES)
         progress = (lambda line: self.stderr.write(line)) if verbosity > 1 else None
         began = time.perf_counter()
-        results = benchmark.run(sizes, repeat=repeat, progress=progress)
+        cached = []
+
+        def measure_cached(size, thread_id, viewer):
+            cached.append(benchmark_scale.cached_page(size, thread_id, viewer, repeat))
+
+        results = benchmark.run(sizes, repeat=repeat, progress=progress, on_thread=measure_cached)
         self.stdout.write(benchmark.table(results))
         if verbosity:
             self.stdout.write(
@@ -53,3 +62,10 @@ class Command(BaseCommand):
                     f"{time.perf_counter() - began:.0f} s (all medians of {repeat} runs)."
                 )
             )
+        front_sizes = benchmark_scale.QUICK_FRONT_SIZES if quick else benchmark_scale.FRONT_SIZES
+        with override_settings(DEBUG=False):
+            front = benchmark_scale.front_page(front_sizes, repeat=repeat, progress=progress)
+        self.stdout.write("")
+        self.stdout.write(benchmark_scale.cached_table(cached))
+        self.stdout.write("")
+        self.stdout.write(benchmark_scale.front_table(front))

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "threads.context_processors.site",
                 "threads.context_processors.moderation",
                 "threads.context_processors.community",
             ],

@@ -1,9 +1,16 @@
-"""Template context every page needs: whether the logged-in reader is banned, their
+"""Template context every page needs: the site's name, whether the logged-in reader is banned, their
 unread inbox count, whom they block."""
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from threads import selectors
+
+
+def site(request):
+    """``site_name`` and ``site_description``: what this forum is (settings), in every
+    page's title and header."""
+    return {"site_name": settings.SITE_NAME, "site_description": settings.SITE_DESCRIPTION}
 
 
 def moderation(request):

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -43,8 +44,11 @@ class ForumFeed(Feed):
 
 
 class LatestThreadsFeed(ForumFeed):
-    title = "Forum: new threads"
-    subtitle = "The newest discussions."
+    def title(self):
+        return f"{settings.SITE_NAME}: new threads"
+
+    def subtitle(self):
+        return settings.SITE_DESCRIPTION or "The newest discussions."
 
     def link(self):
         return reverse("threads:thread-list")
@@ -65,7 +69,7 @@ class ThreadCommentsFeed(ForumFeed):
         return get_object_or_404(Thread, pk=pk)
 
     def title(self, obj):
-        return f"New comments on {presentation.thread_title_text(obj)}"
+        return f"New comments on {presentation.thread_title_text(obj)} · {settings.SITE_NAME}"
 
     def link(self, obj):
         return obj.get_absolute_url()

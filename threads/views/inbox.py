@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -102,7 +103,7 @@ class InboxFeed(Feed):
         return profile.user
 
     def title(self, obj):
-        return f"Inbox of {obj.get_username()}"
+        return f"Inbox of {obj.get_username()} · {settings.SITE_NAME}"
 
     def link(self, obj):
         return reverse("threads:inbox")

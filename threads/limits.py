@@ -27,3 +27,8 @@ FEED_SIZE = 30
 # Imports
 IMPORT_MAX_FILE_BYTES = 512 * 1024 * 1024
 IMPORT_BATCH_SIZE = 2000  # rows per INSERT batch
+
+# Search
+SEARCH_QUERY_MAX_LENGTH = 500  # characters typed in the search box
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_PAGE = 50  # deeper pages cost more than anyone reads them; refine instead

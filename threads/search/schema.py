@@ -1,0 +1,206 @@
+"""The search index's tables and triggers, for each database, and the checks on them.
+
+The database keeps the index itself, in the transaction of every write, so no code path
+can forget it: replies, edits, deletes, moderation, imports (raw ``executemany``),
+re-renders and bulk updates of another feature alike. Only changes to the indexed
+columns (thread ``title`` and ``body``, comment ``body``) touch the index: renumbering a
+comment tree or counting a vote does not.
+
+- SQLite: FTS5 tables with the porter stemmer over the tables' own columns (external
+  content: the text is not stored twice), kept by AFTER INSERT/UPDATE OF/DELETE triggers.
+  SQLite's migrations rebuild a table to add most columns, which drops its triggers;
+  :func:`install` runs again after every ``migrate`` (``post_migrate``) and re-creates
+  whatever is missing, rebuilding the index when a trigger had gone.
+- PostgreSQL: a side table of one ``tsvector`` per row with a GIN index, kept by
+  statement-level triggers that read the statement's transition tables for inserts and
+  deletes (a bulk import indexes each batch in one INSERT … SELECT), and a row trigger on
+  the indexed columns for edits. The comment table itself stays narrow: a
+  reply renumbers many rows, and wide rows would fit fewer per page for its in-place
+  (HOT) updates. A thread's title weighs more than its body (weight A against D).
+"""
+
+from __future__ import annotations
+
+from django.db import connection as default_connection
+
+COMMENT_INDEX = "threads_comment_search"
+THREAD_INDEX = "threads_thread_search"
+
+# table -> (index table, indexed columns, PostgreSQL's document expression over alias r)
+INDEXED = {
+    "threads_comment": (COMMENT_INDEX, ("body",), "to_tsvector('english', {r}.body)"),
+    "threads_thread": (
+        THREAD_INDEX,
+        ("title", "body"),
+        "setweight(to_tsvector('english', {r}.title), 'A') || "
+        "setweight(to_tsvector('english', {r}.body), 'D')",
+    ),
+}
+
+_SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+def _sqlite_statements(table: str) -> tuple[list[str], list[str]]:
+    """(the FTS5 table, its triggers) for one table."""
+    index, columns, _ = INDEXED[table]
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns)
+    add = f"INSERT INTO {index}(rowid, {cols}) VALUES (new.id, {new});"
+    drop = f"INSERT INTO {index}({index}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    create = (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {index} USING fts5({cols}, "
+        f"content='{table}', content_rowid='id', tokenize='{_SQLITE_TOKENIZER}')"
+    )
+    triggers = [
+        f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_delete AFTER DELETE ON {table} BEGIN {drop} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_update AFTER UPDATE OF {cols} ON {table} "
+        f"WHEN {changed} BEGIN {drop} {add} END",
+    ]
+    return [create], triggers
+
+
+def _postgresql_statements(table: str) -> tuple[list[str], list[str]]:
+    """Inserts and deletes index whole statements at once (their transition tables); an
+    edit is a row trigger on the indexed columns only, so the many UPDATEs that touch
+    other columns (tree numbers, counters, votes) never queue an event."""
+    index, columns, document = INDEXED[table]
+    cols = ", ".join(columns)
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+    tables = [
+        f"CREATE TABLE IF NOT EXISTS {index} "
+        "(rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {index}_document ON {index} USING gin (document)",
+        f"""CREATE OR REPLACE FUNCTION {index}_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO {index} (rowid, document) SELECT r.id, {document.format(r="r")} FROM added r
+ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE FUNCTION {index}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO {index} (rowid, document) VALUES (NEW.id, {document.format(r="NEW")})
+ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE FUNCTION {index}_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN DELETE FROM {index} s USING gone o WHERE s.rowid = o.id; RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE FUNCTION {index}_emptied() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN TRUNCATE {index}; RETURN NULL; END $$""",
+    ]
+    triggers = [
+        f"CREATE OR REPLACE TRIGGER {index}_insert AFTER INSERT ON {table} "
+        f"REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION {index}_added()",
+        f"CREATE OR REPLACE TRIGGER {index}_update AFTER UPDATE OF {cols} ON {table} "
+        f"FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {index}_changed()",
+        f"CREATE OR REPLACE TRIGGER {index}_delete AFTER DELETE ON {table} "
+        f"REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION {index}_gone()",
+        f"CREATE OR REPLACE TRIGGER {index}_truncate AFTER TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {index}_emptied()",
+    ]
+    return tables, triggers
+
+
+def _statements(vendor: str, table: str) -> tuple[list[str], list[str]]:
+    if vendor == "postgresql":
+        return _postgresql_statements(table)
+    if vendor == "sqlite":
+        return _sqlite_statements(table)
+    raise NotImplementedError(f"Search needs SQLite or PostgreSQL, not {vendor}.")
+
+
+def _missing_triggers(cursor, vendor: str) -> int:
+    names = [
+        f"{index}_{event}"
+        for index, _, _ in INDEXED.values()
+        for event in ("insert", "update", "delete")
+    ]
+    marks = ", ".join(["%s"] * len(names))
+    if vendor == "postgresql":
+        sql = f"SELECT count(*) FROM pg_trigger WHERE tgname IN ({marks})"
+    else:
+        sql = f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})"
+    cursor.execute(sql, names)
+    return len(names) - cursor.fetchone()[0]
+
+
+def install(connection=None) -> bool:
+    """Create the index tables and triggers that are missing; fill the index when a
+    trigger was missing (a new index, or SQLite rebuilt a table). True if it filled it."""
+    connection = connection or default_connection
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        missing = _missing_triggers(cursor, vendor)
+        for table in INDEXED:
+            tables, triggers = _statements(vendor, table)
+            for sql in tables + triggers:
+                cursor.execute(sql)
+        if missing:
+            for table in INDEXED:
+                fill(cursor, vendor, table)
+    return bool(missing)
+
+
+def uninstall(connection=None) -> None:
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        for index, _, _ in INDEXED.values():
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TABLE IF EXISTS {index}")
+                for name in ("added", "changed", "gone", "emptied"):
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {index}_{name}() CASCADE")
+            else:
+                for event in ("insert", "update", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {index}_{event}")
+                cursor.execute(f"DROP TABLE IF EXISTS {index}")
+
+
+def clear(cursor, vendor: str, table: str) -> None:
+    index = INDEXED[table][0]
+    if vendor == "postgresql":
+        cursor.execute(f"DELETE FROM {index}")
+    else:
+        cursor.execute(f"INSERT INTO {index}({index}) VALUES ('delete-all')")
+
+
+def fill(cursor, vendor: str, table: str, first_id: int | None = None, last_id=None) -> None:
+    """Index the rows of ``table`` with ids in [first_id, last_id] (all rows without)."""
+    index, columns, document = INDEXED[table]
+    where, params = "", []
+    if first_id is not None:
+        where, params = " WHERE r.id BETWEEN %s AND %s", [first_id, last_id]
+    if vendor == "postgresql":
+        indexed = document.format(r="r")
+        sql = f"INSERT INTO {index} (rowid, document) SELECT r.id, {indexed} FROM {table} r"
+    elif first_id is None:
+        sql = f"INSERT INTO {index}({index}) VALUES ('rebuild')"
+        where = ""
+    else:
+        cols = ", ".join(columns)
+        picked = ", ".join(f"r.{c}" for c in columns)
+        sql = f"INSERT INTO {index}(rowid, {cols}) SELECT r.id, {picked} FROM {table} r"
+    cursor.execute(sql + where, params)
+
+
+def problems(connection=None) -> list[str]:
+    """What is wrong with the index: rows missing from it, stale or left over. Empty when
+    every indexed text is exactly what the tables hold."""
+    connection = connection or default_connection
+    found = []
+    with connection.cursor() as cursor:
+        if _missing_triggers(cursor, connection.vendor):
+            found.append("search triggers are missing: run manage.py migrate")
+        for table, (index, _, document) in INDEXED.items():
+            if connection.vendor == "postgresql":
+                indexed = document.format(r="r")
+                cursor.execute(
+                    f"SELECT count(*) FROM {table} r FULL JOIN {index} s ON s.rowid = r.id "
+                    f"WHERE r.id IS NULL OR s.rowid IS NULL OR s.document <> {indexed}"
+                )
+                wrong = cursor.fetchone()[0]
+                if wrong:
+                    found.append(f"{index}: {wrong} rows missing, stale or left over")
+            else:
+                try:
+                    cursor.execute(
+                        f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)"
+                    )
+                except Exception as error:  # SQLITE_CORRUPT_VTAB: the index disagrees
+                    found.append(f"{index}: {error}")
+    return found

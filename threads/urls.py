@@ -1,6 +1,7 @@
 from django.urls import path
 
 from threads import feeds, views
+from threads.views import search
 
 app_name = "threads"
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("moderation/", views.moderation_log, name="moderation-log"),
     path("u/<str:username>/", views.user_detail, name="user-detail"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("search/", search.search, name="search"),
+    path("search/help/", search.search_help, name="search-help"),
     path("feed/", feeds.LatestThreadsFeed(), name="feed-threads"),
     path("thread/<int:pk>/feed/", feeds.ThreadCommentsFeed(), name="feed-thread-comments"),
 ]

@@ -205,3 +205,12 @@ def matching(queryset: QuerySet, query: ParsedQuery) -> QuerySet:
     if not query.has_terms:
         return queryset
     return engine().match(queryset, query)
+
+
+def thread_searched(thread_id) -> Thread | None:
+    """The thread a search is limited to, when the form names one a reader may see."""
+    try:
+        pk = int(thread_id)
+    except (TypeError, ValueError):
+        return None
+    return visible_threads().filter(pk=pk).first() if 0 < pk < 2**62 else None

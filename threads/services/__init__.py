@@ -60,6 +60,7 @@ from threads.services.permissions import (
     ensure_can_write,
     ensure_moderator,
 )
+from threads.services.search import RebuildResult, search_index_rebuild
 from threads.services.votes import (
     BAD_VOTE_VALUE,
     CANNOT_VOTE_OWN,
@@ -81,4 +82,5 @@ __all__ = [
     "reports_dismiss", "thread_create", "thread_import", "thread_lock", "thread_unlock",
     "user_ban", "user_unban", "vote_cast", "votes_withdraw",
     "RerenderResult", "bodies_rerender",
+    "RebuildResult", "search_index_rebuild",
 ]  # fmt: skip

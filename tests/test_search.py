@@ -28,8 +28,8 @@ def results(client, **params) -> list[tuple[str, str, str]]:
     response = client.get("/search/", params)
     assert response.status_code == 200
     found = []
-    for kind, html in RESULT.findall(response.content.decode()):
-        found.append((kind, LINK.search(html).group(1), html))
+    for kind, item in RESULT.findall(response.content.decode()):
+        found.append((kind, LINK.search(item).group(1), item))
     return found
 
 

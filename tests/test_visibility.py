@@ -60,6 +60,10 @@ def pages(scene):
         ("edit post", "post", f"/c/{removed.pk}/edit/", {"body": "new"}, False),
         ("delete page", "get", f"/c/{removed.pk}/delete/", None, False),
         ("reply form", "get", f"/c/{removed.pk}/reply/", None, True),
+        # Search finds neither, for anyone; moderators search removed text in the admin.
+        ("search", "get", "/search/?q=removed+secret+text+OR+deleted+once", None, False),
+        ("search by author", "get", "/search/?author=alice&type=comments", None, False),
+        ("search in the thread", "get", f"/search/?q=secret&thread={t.pk}", None, False),
     ]
 
 

@@ -133,6 +133,7 @@ def install(connection=None) -> bool:
                 cursor.execute(sql)
         if missing:
             for table in INDEXED:
+                clear(cursor, vendor, table)
                 fill(cursor, vendor, table)
     return bool(missing)
 

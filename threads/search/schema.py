@@ -138,6 +138,38 @@ def install(connection=None) -> bool:
     return bool(missing)
 
 
+def remove_triggers(connection=None) -> None:
+    """Drop the triggers (the benchmark times an import without them, then rolls back)."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        for table, (index, _, _) in INDEXED.items():
+            for event in ("insert", "update", "delete", "truncate"):
+                if connection.vendor == "postgresql":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {index}_{event} ON {table}")
+                elif event != "truncate":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {index}_{event}")
+
+
+def size_bytes(connection=None) -> int | None:
+    """The index's size on disk, or None where the database cannot say."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT pg_total_relation_size('{COMMENT_INDEX}') "
+                f"+ pg_total_relation_size('{THREAD_INDEX}')"
+            )
+            return cursor.fetchone()[0]
+        try:
+            cursor.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s",
+                [f"{COMMENT_INDEX}%", f"{THREAD_INDEX}%"],
+            )
+        except Exception:  # SQLite built without the dbstat table
+            return None
+        return cursor.fetchone()[0] or 0
+
+
 def uninstall(connection=None) -> None:
     connection = connection or default_connection
     with connection.cursor() as cursor:

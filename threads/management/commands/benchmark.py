@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from threads import benchmark
+from threads import benchmark, benchmark_search
 
 
 class Command(BaseCommand):
@@ -28,12 +28,15 @@ class Command(BaseCommand):
             help="Timed runs per figure (median; at least 5).",
         )
         parser.add_argument(
+            "--no-search", action="store_true", help="Leave out the search section."
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run in a database that holds other threads or users (they are left alone).",
         )
 
-    def handle(self, *args, sizes, quick, repeat, force, verbosity, **options):
+    def handle(self, *args, sizes, quick, repeat, force, no_search, verbosity, **options):
         if repeat < 5:
             raise CommandError("--repeat must be at least 5: the figures are medians.")
         if sizes and min(sizes) < 2:
@@ -53,3 +56,7 @@ class Command(BaseCommand):
                     f"{time.perf_counter() - began:.0f} s (all medians of {repeat} runs)."
                 )
             )
+        if not no_search:
+            shape = benchmark_search.QUICK if quick else benchmark_search.FULL
+            figures = benchmark_search.run(**shape, repeat=repeat, progress=progress)
+            self.stdout.write(benchmark_search.report(figures))

@@ -1,0 +1,214 @@
+"""The search section of ``manage.py benchmark``: a forum of many threads, searched.
+
+- A realistic vocabulary: a few thousand words whose use follows Zipf's law (the n-th
+  most common word is used about 1/n as often as the first), so common words match
+  many texts and rare ones few, as in real discussions.
+- ``threads`` threads of ``per_thread`` comments each (100,000 comments across 1,000 by
+  default), imported through ``services.thread_import``; then a one-word, a two-word and
+  a phrase search, each the first page of results through the whole Django stack
+  (``django.test.Client``), as a median, with its SQL query count.
+- The index's size on disk, and the time to import one thread of ``import_size``
+  comments with the search triggers and without them (each in a transaction that is
+  rolled back, so both start from the same database).
+
+What it makes it deletes at the end, by primary key, as the main benchmark does.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils.http import urlencode
+
+from threads import benchmark, services
+from threads.importers import forum_json
+from threads.importers.synthetic import WORDS as _COMMON
+from threads.importers.synthetic import synthetic_parsed_thread
+from threads.search import schema
+from threads.search.query import STOP_WORDS
+
+FULL = {"threads": 1_000, "per_thread": 100, "import_size": 100_000}
+QUICK = {"threads": 6, "per_thread": 15, "import_size": 200}
+VOCABULARY_SIZE = 6_000
+ZIPF_EXPONENT = 1.07
+_SYLLABLE_TEXT = (
+    "ba be bi bo bu ca co cu da de di do fa fe fi fo ga ge go ha he hi ho ja jo ka ke ki ko "
+    "la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su "
+    "ta te ti to tu va ve vi vo wa we wi za ze zo"
+)
+_SYLLABLES = _SYLLABLE_TEXT.split()
+
+
+@dataclass
+class SearchFigures:
+    comments: int
+    threads: int
+    index_bytes: int | None
+    import_size: int
+    import_indexed_s: float
+    import_unindexed_s: float
+    searches: list[tuple[str, str, float, int, int]]  # (name, query, ms, queries, results)
+
+
+def vocabulary(seed: int = 0) -> list[str]:
+    """Common English words first, then made-up words of two to four syllables."""
+    rnd = random.Random(seed)
+    words = list(dict.fromkeys(_COMMON))
+    seen = set(words)
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(rnd.choices(_SYLLABLES, k=rnd.choice((2, 2, 3, 3, 3, 4))))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class Writer:
+    """Texts drawn from the vocabulary with Zipf frequencies."""
+
+    def __init__(self, seed: int = 0):
+        self.rnd = random.Random(seed)
+        self.words = vocabulary(seed)
+        weights = [1 / (rank**ZIPF_EXPONENT) for rank in range(1, len(self.words) + 1)]
+        self.cumulative = []
+        total = 0.0
+        for weight in weights:
+            total += weight
+            self.cumulative.append(total)
+
+    def text(self, sentences: tuple[int, int] = (1, 4)) -> str:
+        out = []
+        for _ in range(self.rnd.randint(*sentences)):
+            count = self.rnd.randint(5, 18)
+            words = self.rnd.choices(self.words, cum_weights=self.cumulative, k=count)
+            out.append(" ".join(words).capitalize() + self.rnd.choice("...?!"))
+        return " ".join(out)
+
+
+def forum_thread(writer: Writer, *, number: int, per_thread: int, source: str) -> dict:
+    start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=number * 9)
+    comments = []
+    for i in range(per_thread):
+        parent = None if i < 3 or writer.rnd.random() < 0.3 else f"c{writer.rnd.randrange(i)}"
+        comments.append(
+            {
+                "id": f"c{i}", "parent": parent, "author": f"member{writer.rnd.randint(1, 800)}",
+                "created": _time(start + timedelta(minutes=i * 5)), "edited": None,
+                "body": writer.text(), "score": int(writer.rnd.paretovariate(1.3)) - 1,
+                "upvotes": 0, "downvotes": 0, "deleted": False, "removed": False,
+            }
+        )  # fmt: skip
+    return {
+        "source": source, "title": writer.text((1, 1))[:120], "url": "",
+        "body": writer.text((0, 2)), "author": f"member{writer.rnd.randint(1, 800)}",
+        "created": _time(start), "score": writer.rnd.randint(0, 300), "upvotes": 0,
+        "downvotes": 0, "locked": False, "comments": comments,
+    }  # fmt: skip
+
+
+def _time(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+class _RollBack(Exception):
+    pass
+
+
+def timed_import(size: int, *, indexed: bool, key: str) -> float:
+    """Seconds to import one synthetic thread of ``size`` comments, then undone."""
+    parsed = synthetic_parsed_thread(comments=size, source=f"{benchmark.SOURCE_PREFIX}{key}")
+    try:
+        with transaction.atomic():
+            if not indexed:
+                schema.remove_triggers()
+            began = time.perf_counter()
+            services.thread_import(parsed=parsed)
+            elapsed = time.perf_counter() - began
+            raise _RollBack
+    except _RollBack:
+        pass
+    return elapsed
+
+
+def queries_for(counts: Counter, sample_text: str) -> list[tuple[str, str]]:
+    """A one-word, a two-word and a phrase search, of words that are neither very common
+    nor rare in the texts written (ranks 20 to 60 without stop words), the phrase taken
+    from a real text."""
+    ranked = [word for word, _ in counts.most_common() if word not in STOP_WORDS]
+    words = [w.strip(".?!").lower() for w in sample_text.split()]
+    pairs = [(a, b) for a, b in zip(words, words[1:], strict=False)
+             if a not in STOP_WORDS and b not in STOP_WORDS]  # fmt: skip
+    phrase = " ".join(pairs[0]) if pairs else f"{ranked[0]} {ranked[1]}"
+    pick = lambda rank: ranked[min(rank, len(ranked) - 1)]  # noqa: E731
+    return [
+        ("one word", pick(40)),
+        ("two words", f"{pick(20)} {pick(60)}"),
+        ("phrase", f'"{phrase}"'),
+    ]
+
+
+def run(*, threads: int, per_thread: int, import_size: int, repeat: int, progress=None):
+    made = benchmark.Made()
+    run_key = secrets.token_hex(4)
+    writer = Writer()
+    with override_settings(DEBUG=False):
+        try:
+            if progress:
+                progress(f"search: import of {import_size:,} comments with and without index…")
+            indexed = timed_import(import_size, indexed=True, key=f"{run_key}:indexed")
+            unindexed = timed_import(import_size, indexed=False, key=f"{run_key}:plain")
+            if progress:
+                progress(f"search: {threads:,} threads of {per_thread:,} comments…")
+            sample, counts = "", Counter()
+            for number in range(threads):
+                source = f"{benchmark.SOURCE_PREFIX}{run_key}:search:{number}"
+                data = forum_thread(writer, number=number, per_thread=per_thread, source=source)
+                sample = sample or data["comments"][0]["body"]
+                for comment in data["comments"]:
+                    counts.update(w.strip(".?!").lower() for w in comment["body"].split())
+                document = {"format": forum_json.FORMAT_NAME, "version": forum_json.VERSION,
+                            "threads": [data]}  # fmt: skip
+                parsed = forum_json.parse_data(document, name="search benchmark")[0]
+                made.thread_ids.append(services.thread_import(parsed=parsed).thread.pk)
+            benchmark.settle_after_bulk_load()
+            client = Client(HTTP_HOST=benchmark._host())
+            searches = []
+            for name, text in queries_for(counts, sample):
+                url = f"/search/?{urlencode({'q': text})}"
+                ms, queries = benchmark._page_ms(client, url, repeat)
+                shown = client.get(url).content.decode().count('class="search-result ')
+                searches.append((name, text, ms, len(queries), shown))
+            return SearchFigures(
+                comments=threads * per_thread,
+                threads=threads,
+                index_bytes=schema.size_bytes(),
+                import_size=import_size,
+                import_indexed_s=indexed,
+                import_unindexed_s=unindexed,
+                searches=searches,
+            )
+        finally:
+            benchmark.cleanup(made)
+
+
+def report(figures: SearchFigures) -> str:
+    size = f"{figures.index_bytes / 1_048_576:,.1f} MB" if figures.index_bytes is not None else "?"
+    slower = figures.import_indexed_s / figures.import_unindexed_s - 1
+    lines = [
+        f"Search: {figures.comments:,} comments in {figures.threads:,} threads; "
+        f"index {size} on disk",
+        f"import of {figures.import_size:,} comments: {figures.import_indexed_s:.2f} s indexed, "
+        f"{figures.import_unindexed_s:.2f} s without the index ({slower:+.0%})",
+        "search     ms  queries  results  query",
+    ]
+    for name, text, ms, queries, shown in figures.searches:
+        lines.append(f"{name:<9} {ms:5.1f}  {queries:7d}  {shown:7d}  {text}")
+    return "\n".join(lines)

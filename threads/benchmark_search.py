@@ -17,9 +17,9 @@ What it makes it deletes at the end, by primary key, as the main benchmark does.
 from __future__ import annotations
 
 import random
-from collections import Counter
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 

@@ -21,9 +21,16 @@ comment tree or counting a vote does not.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection as default_connection
 
 COMMENT_INDEX = "threads_comment_search"
+# While an import inserts comments, its own transaction pauses their one-by-one indexing:
+# SQLite by a row in this table (one writer at a time: no one else sees it), PostgreSQL
+# by a setting local to the transaction.
+PAUSE_TABLE = "threads_search_pause"
+PAUSE_SETTING = "threads.search_paused"
 THREAD_INDEX = "threads_thread_search"
 
 # table -> (index table, indexed columns, PostgreSQL's document expression over alias r)
@@ -53,13 +60,17 @@ def _sqlite_statements(table: str) -> tuple[list[str], list[str]]:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {index} USING fts5({cols}, "
         f"content='{table}', content_rowid='id', tokenize='{_SQLITE_TOKENIZER}')"
     )
+    # Imports write comments in bulk and index them in one statement after (``bulk``).
+    paused = f"WHEN NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})" if table == "threads_comment" else ""
     triggers = [
-        f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} {paused} "
+        f"BEGIN {add} END",
         f"CREATE TRIGGER IF NOT EXISTS {index}_delete AFTER DELETE ON {table} BEGIN {drop} END",
         f"CREATE TRIGGER IF NOT EXISTS {index}_update AFTER UPDATE OF {cols} ON {table} "
         f"WHEN {changed} BEGIN {drop} {add} END",
     ]
-    return [create], triggers
+    pause = f"CREATE TABLE IF NOT EXISTS {PAUSE_TABLE} (id integer PRIMARY KEY)"
+    return [pause, create], triggers
 
 
 def _postgresql_statements(table: str) -> tuple[list[str], list[str]]:
@@ -74,7 +85,9 @@ def _postgresql_statements(table: str) -> tuple[list[str], list[str]]:
         "(rowid bigint PRIMARY KEY, document tsvector NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {index}_document ON {index} USING gin (document)",
         f"""CREATE OR REPLACE FUNCTION {index}_added() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN INSERT INTO {index} (rowid, document) SELECT r.id, {document.format(r="r")} FROM added r
+BEGIN
+IF current_setting('{PAUSE_SETTING}', true) = '{table}' THEN RETURN NULL; END IF;
+INSERT INTO {index} (rowid, document) SELECT r.id, {document.format(r="r")} FROM added r
 ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$""",
         f"""CREATE OR REPLACE FUNCTION {index}_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO {index} (rowid, document) VALUES (NEW.id, {document.format(r="NEW")})
@@ -138,6 +151,40 @@ def install(connection=None) -> bool:
     return bool(missing)
 
 
+@contextmanager
+def bulk(thread_id: int, connection=None):
+    """New comments of ``thread_id`` written inside are indexed in one statement at the
+    end instead of one by one (an import's thousands of rows). Use inside the writing
+    transaction: a failure rolls the pause back with the rows."""
+    connection = connection or default_connection
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM threads_comment")
+        floor = cursor.fetchone()[0]
+        if vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, 'threads_comment', true)", [PAUSE_SETTING])
+        else:
+            cursor.execute(f"INSERT INTO {PAUSE_TABLE} (id) VALUES (1)")
+    yield
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, '', true)", [PAUSE_SETTING])
+            document = INDEXED["threads_comment"][2].format(r="r")
+            cursor.execute(
+                f"INSERT INTO {COMMENT_INDEX} (rowid, document) SELECT r.id, {document} "
+                "FROM threads_comment r WHERE r.thread_id = %s AND r.id > %s "
+                "ON CONFLICT (rowid) DO NOTHING",  # a reply committed meanwhile: indexed
+                [thread_id, floor],
+            )
+        else:
+            cursor.execute(f"DELETE FROM {PAUSE_TABLE}")
+            cursor.execute(
+                f"INSERT INTO {COMMENT_INDEX} (rowid, body) SELECT r.id, r.body "
+                "FROM threads_comment r WHERE r.thread_id = %s AND r.id > %s",
+                [thread_id, floor],
+            )
+
+
 def remove_triggers(connection=None) -> None:
     """Drop the triggers (the benchmark times an import without them, then rolls back)."""
     connection = connection or default_connection
@@ -182,6 +229,7 @@ def uninstall(connection=None) -> None:
                 for event in ("insert", "update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {index}_{event}")
                 cursor.execute(f"DROP TABLE IF EXISTS {index}")
+        cursor.execute(f"DROP TABLE IF EXISTS {PAUSE_TABLE}")
 
 
 def clear(cursor, vendor: str, table: str) -> None:

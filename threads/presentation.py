@@ -235,13 +235,14 @@ def comment_reply_form_html(*, comment_id: int, author: str, csrf_token: str) ->
 # only then are the marks made ``<mark>`` elements, so nothing a writer typed (a
 # "<script>" or a "<mark>" of their own) can become markup.
 SNIPPET_MARK_START, SNIPPET_MARK_END = "\x02", "\x03"
+_SNIPPET_MARKS = re.compile(f"([{SNIPPET_MARK_START}{SNIPPET_MARK_END}])")
 
 
 def highlighted_html(marked: str) -> str:
     """``marked`` text as safe HTML, its marked words in ``<mark>``; a mark character
     the writer typed can at worst highlight the wrong words, never leave one open."""
     out, open_mark = [], False
-    for piece in re.split(f"([{SNIPPET_MARK_START}{SNIPPET_MARK_END}])", marked):
+    for piece in _SNIPPET_MARKS.split(marked):
         if piece == SNIPPET_MARK_START:
             if not open_mark:
                 out.append("<mark>")

@@ -164,7 +164,7 @@ def bulk(thread_id: int, connection=None):
         if vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'threads_comment', true)", [PAUSE_SETTING])
         else:
-            cursor.execute(f"INSERT INTO {PAUSE_TABLE} (id) VALUES (1)")
+            cursor.execute(f"INSERT OR IGNORE INTO {PAUSE_TABLE} (id) VALUES (1)")
     yield
     with connection.cursor() as cursor:
         if vendor == "postgresql":

@@ -141,21 +141,26 @@ def timed_import(size: int, *, indexed: bool, key: str) -> float:
     return elapsed
 
 
-def queries_for(counts: Counter, sample_text: str) -> list[tuple[str, str]]:
-    """A one-word, a two-word and a phrase search, of words that are neither very common
-    nor rare in the texts written (ranks 20 to 60 without stop words), the phrase taken
-    from a real text."""
+def _words(text: str) -> list[str]:
+    return [w.strip(".?!").lower() for w in text.split()]
+
+
+def queries_for(counts: Counter, texts: list[str]) -> list[tuple[str, str]]:
+    """A one-word, a two-word and a phrase search: words that are neither very common nor
+    rare in the texts written (ranks 20 to 60 without stop words), the second word and
+    the phrase taken from a text that has them, so each search finds something."""
     ranked = [word for word, _ in counts.most_common() if word not in STOP_WORDS]
-    words = [w.strip(".?!").lower() for w in sample_text.split()]
+    rank = {word: number for number, word in enumerate(ranked)}
+    pick = lambda number: ranked[min(number, len(ranked) - 1)]  # noqa: E731
+    first = pick(20)
+    with_first = next((_words(t) for t in texts if first in _words(t)), [first])
+    others = [w for w in with_first if w in rank and w != first] or [pick(60)]
+    second = min(others, key=lambda w: abs(rank[w] - 60) if w in rank else 10**9)
+    words = _words(texts[0])
     pairs = [(a, b) for a, b in zip(words, words[1:], strict=False)
              if a not in STOP_WORDS and b not in STOP_WORDS]  # fmt: skip
-    phrase = " ".join(pairs[0]) if pairs else f"{ranked[0]} {ranked[1]}"
-    pick = lambda rank: ranked[min(rank, len(ranked) - 1)]  # noqa: E731
-    return [
-        ("one word", pick(40)),
-        ("two words", f"{pick(20)} {pick(60)}"),
-        ("phrase", f'"{phrase}"'),
-    ]
+    phrase = " ".join(pairs[0]) if pairs else f"{first} {second}"
+    return [("one word", pick(40)), ("two words", f"{first} {second}"), ("phrase", f'"{phrase}"')]
 
 
 def run(*, threads: int, per_thread: int, import_size: int, repeat: int, progress=None):
@@ -170,13 +175,13 @@ def run(*, threads: int, per_thread: int, import_size: int, repeat: int, progres
             unindexed = timed_import(import_size, indexed=False, key=f"{run_key}:plain")
             if progress:
                 progress(f"search: {threads:,} threads of {per_thread:,} comments…")
-            sample, counts = "", Counter()
+            texts, counts = [], Counter()
             for number in range(threads):
                 source = f"{benchmark.SOURCE_PREFIX}{run_key}:search:{number}"
                 data = forum_thread(writer, number=number, per_thread=per_thread, source=source)
-                sample = sample or data["comments"][0]["body"]
                 for comment in data["comments"]:
-                    counts.update(w.strip(".?!").lower() for w in comment["body"].split())
+                    texts.append(comment["body"])
+                    counts.update(_words(comment["body"]))
                 document = {"format": forum_json.FORMAT_NAME, "version": forum_json.VERSION,
                             "threads": [data]}  # fmt: skip
                 parsed = forum_json.parse_data(document, name="search benchmark")[0]
@@ -184,7 +189,7 @@ def run(*, threads: int, per_thread: int, import_size: int, repeat: int, progres
             benchmark.settle_after_bulk_load()
             client = Client(HTTP_HOST=benchmark._host())
             searches = []
-            for name, text in queries_for(counts, sample):
+            for name, text in queries_for(counts, texts):
                 url = f"/search/?{urlencode({'q': text})}"
                 ms, queries = benchmark._page_ms(client, url, repeat)
                 shown = client.get(url).content.decode().count('class="search-result ')

@@ -178,10 +178,12 @@ def bulk(thread_id: int, connection=None):
             )
         else:
             cursor.execute(f"DELETE FROM {PAUSE_TABLE}")
+            # In rowid order: FTS5 writes its pending terms to disk whenever a rowid is
+            # not above the one before (the thread's index would give tree order).
             cursor.execute(
                 f"INSERT INTO {COMMENT_INDEX} (rowid, body) SELECT r.id, r.body "
-                "FROM threads_comment r WHERE r.thread_id = %s AND r.id > %s",
-                [thread_id, floor],
+                "FROM threads_comment r WHERE r.id > %s AND r.thread_id = %s ORDER BY r.id",
+                [floor, thread_id],
             )
 
 
@@ -256,6 +258,8 @@ def fill(cursor, vendor: str, table: str, first_id: int | None = None, last_id=N
         cols = ", ".join(columns)
         picked = ", ".join(f"r.{c}" for c in columns)
         sql = f"INSERT INTO {index}(rowid, {cols}) SELECT r.id, {picked} FROM {table} r"
+    if where and vendor == "sqlite":
+        where += " ORDER BY r.id"  # FTS5 flushes its pending terms on a rowid out of order
     cursor.execute(sql + where, params)
 
 

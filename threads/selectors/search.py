@@ -93,12 +93,12 @@ def search(query: ParsedQuery, filters: Filters, *, page: int = 1) -> SearchPage
     parts = []
     if filters.kind in ("all", "threads"):
         threads = _narrowed(visible_threads(), filters, author=author, thread={"pk": thread_id})
-        parts.append(_keys(threads, _THREAD, query, now_epoch, thread_id))
+        parts.append(_keys(threads, _THREAD, query, now_epoch))
     if filters.kind in ("all", "comments"):
         comments = _narrowed(
             visible_comments(), filters, author=author, thread={"thread_id": thread_id}
         )
-        parts.append(_keys(comments, _COMMENT, query, now_epoch, thread_id))
+        parts.append(_keys(comments, _COMMENT, query, now_epoch))
     keys = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
     keys = keys.order_by(*_ORDERING[_order(filters.order, query)])
     start = (page - 1) * size
@@ -138,7 +138,7 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, day_time.min, tzinfo=timezone.get_fixed_timezone(0))
 
 
-def _keys(queryset: QuerySet, kind: int, query: ParsedQuery, now_epoch: float, thread_id):
+def _keys(queryset: QuerySet, kind: int, query: ParsedQuery, now_epoch: float):
     """(kind, key, rank, created, points) of each match, unordered: one part of the UNION."""
     rank = Value(0.0, output_field=FloatField())
     if query.has_terms:

@@ -54,6 +54,9 @@ class SampleSite:
             "signup": (reverse("threads:signup"), False),
             "login": (reverse("login"), False),
             "moderation-log": (reverse("threads:moderation-log"), False),
+            "search": (f"/search/?q=spaces+OR+tabs&thread={self.thread.pk}", False),
+            "search-refused": (f"{reverse('threads:search')}?q=-tabs", False),
+            "search-help": (reverse("threads:search-help"), False),
         }
 
 

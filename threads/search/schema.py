@@ -7,7 +7,9 @@ columns (thread ``title`` and ``body``, comment ``body``) touch the index: renum
 comment tree or counting a vote does not.
 
 - SQLite: FTS5 tables with the porter stemmer over the tables' own columns (external
-  content: the text is not stored twice), kept by AFTER INSERT/UPDATE OF/DELETE triggers.
+  content: the text is not stored twice), kept by AFTER INSERT/UPDATE OF/DELETE triggers;
+  imported comments are inserted by the import and indexed by it in one statement
+  (``bulk``).
   SQLite's migrations rebuild a table to add most columns, which drops its triggers;
   :func:`install` runs again after every ``migrate`` (``post_migrate``) and re-creates
   whatever is missing, rebuilding the index when a trigger had gone.
@@ -26,10 +28,9 @@ from contextlib import contextmanager
 from django.db import connection as default_connection
 
 COMMENT_INDEX = "threads_comment_search"
-# While an import inserts comments, its own transaction pauses their one-by-one indexing:
-# SQLite by a row in this table (one writer at a time: no one else sees it), PostgreSQL
-# by a setting local to the transaction.
-PAUSE_TABLE = "threads_search_pause"
+# While an import inserts comments they are not indexed one by one: on SQLite the insert
+# trigger leaves out rows with a source id (only imports write one), on PostgreSQL the
+# import's transaction sets this (transaction-local) setting.
 PAUSE_SETTING = "threads.search_paused"
 THREAD_INDEX = "threads_thread_search"
 
@@ -60,8 +61,9 @@ def _sqlite_statements(table: str) -> tuple[list[str], list[str]]:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {index} USING fts5({cols}, "
         f"content='{table}', content_rowid='id', tokenize='{_SQLITE_TOKENIZER}')"
     )
-    # Imports write comments in bulk and index them in one statement after (``bulk``).
-    paused = f"WHEN NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE})" if table == "threads_comment" else ""
+    # Imported comments (they have a source id) are indexed by the import, in one
+    # statement after its inserts (``bulk``): a cheap test per row, no lookup.
+    paused = "WHEN new.source_id = ''" if table == "threads_comment" else ""
     triggers = [
         f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} {paused} "
         f"BEGIN {add} END",
@@ -69,8 +71,7 @@ def _sqlite_statements(table: str) -> tuple[list[str], list[str]]:
         f"CREATE TRIGGER IF NOT EXISTS {index}_update AFTER UPDATE OF {cols} ON {table} "
         f"WHEN {changed} BEGIN {drop} {add} END",
     ]
-    pause = f"CREATE TABLE IF NOT EXISTS {PAUSE_TABLE} (id integer PRIMARY KEY)"
-    return [pause, create], triggers
+    return [create], triggers
 
 
 def _postgresql_statements(table: str) -> tuple[list[str], list[str]]:
@@ -154,8 +155,9 @@ def install(connection=None) -> bool:
 @contextmanager
 def bulk(thread_id: int, connection=None):
     """New comments of ``thread_id`` written inside are indexed in one statement at the
-    end instead of one by one (an import's thousands of rows). Use inside the writing
-    transaction: a failure rolls the pause back with the rows."""
+    end instead of one by one (an import's thousands of rows). Inserting comments with a
+    source id must happen inside it: on SQLite nothing else indexes them. Use it inside
+    the writing transaction, so a failure rolls back the rows and their index alike."""
     connection = connection or default_connection
     vendor = connection.vendor
     with connection.cursor() as cursor:
@@ -163,8 +165,6 @@ def bulk(thread_id: int, connection=None):
         floor = cursor.fetchone()[0]
         if vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, 'threads_comment', true)", [PAUSE_SETTING])
-        else:
-            cursor.execute(f"INSERT OR IGNORE INTO {PAUSE_TABLE} (id) VALUES (1)")
     yield
     with connection.cursor() as cursor:
         if vendor == "postgresql":
@@ -177,12 +177,12 @@ def bulk(thread_id: int, connection=None):
                 [thread_id, floor],
             )
         else:
-            cursor.execute(f"DELETE FROM {PAUSE_TABLE}")
             # In rowid order: FTS5 writes its pending terms to disk whenever a rowid is
             # not above the one before (the thread's index would give tree order).
             cursor.execute(
                 f"INSERT INTO {COMMENT_INDEX} (rowid, body) SELECT r.id, r.body "
-                "FROM threads_comment r WHERE r.id > %s AND r.thread_id = %s ORDER BY r.id",
+                "FROM threads_comment r WHERE r.id > %s AND r.thread_id = %s "
+                "AND r.source_id <> '' ORDER BY r.id",  # what the insert trigger left out
                 [floor, thread_id],
             )
 
@@ -231,7 +231,6 @@ def uninstall(connection=None) -> None:
                 for event in ("insert", "update", "delete"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {index}_{event}")
                 cursor.execute(f"DROP TABLE IF EXISTS {index}")
-        cursor.execute(f"DROP TABLE IF EXISTS {PAUSE_TABLE}")
 
 
 def clear(cursor, vendor: str, table: str) -> None:

@@ -23,7 +23,7 @@ def test_the_search_section_reports_searches_sizes_and_imports():
     assert figures.import_indexed_s > 0 and figures.import_unindexed_s > 0
     report = benchmark_search.report(figures).splitlines()
     assert report[0].startswith("Search: 90 comments in 6 threads; index ")
-    assert report[1].startswith("import of 200 comments: ")
+    assert report[1].startswith("import of 200 comments (read, parse, write): ")
     assert report[2].split() == ["search", "ms", "queries", "results", "query"]
     assert not Thread.objects.exists() and not Comment.objects.exists()
 

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import random
 import secrets
+import tempfile
 import time
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from unittest import mock
 
 from django.db import transaction
@@ -31,9 +33,9 @@ from django.test.utils import override_settings
 from django.utils.http import urlencode
 
 from threads import benchmark, services
-from threads.importers import forum_json
+from threads.importers import forum_json, parse_file
 from threads.importers.synthetic import WORDS as _COMMON
-from threads.importers.synthetic import synthetic_parsed_thread
+from threads.importers.synthetic import write_synthetic_thread
 from threads.search import schema
 from threads.search.query import STOP_WORDS
 
@@ -124,16 +126,16 @@ class _RollBack(Exception):
     pass
 
 
-def timed_import(size: int, *, indexed: bool, key: str) -> float:
-    """Seconds to import one synthetic thread of ``size`` comments, then undone."""
-    parsed = synthetic_parsed_thread(comments=size, source=f"{benchmark.SOURCE_PREFIX}{key}")
+def timed_import(path: Path, *, indexed: bool) -> float:
+    """Seconds to import the thread in ``path`` as ``import_thread`` does (read, parse,
+    check, write), with the search index kept or not; then undone."""
     unindexed = mock.patch.object(schema, "bulk", lambda *args, **kwargs: nullcontext())
     try:
         with transaction.atomic(), nullcontext() if indexed else unindexed:
             if not indexed:
                 schema.remove_triggers()
             began = time.perf_counter()
-            services.thread_import(parsed=parsed)
+            services.thread_import(parsed=parse_file(path))
             elapsed = time.perf_counter() - began
             raise _RollBack
     except _RollBack:
@@ -174,9 +176,12 @@ def run(*, threads: int, per_thread: int, import_size: int, repeat: int, progres
             # Alternated and the best of two each: the first import on a cold machine and
             # the WAL a rolled-back import leaves must not favour one side.
             times = {True: [], False: []}
-            for number, with_index in enumerate((False, True, True, False)):
-                key = f"{run_key}:import:{number}"
-                times[with_index].append(timed_import(import_size, indexed=with_index, key=key))
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "import.json"
+                source = f"{benchmark.SOURCE_PREFIX}{run_key}:import"
+                write_synthetic_thread(path, comments=import_size, source=source)
+                for with_index in (False, True, True, False):
+                    times[with_index].append(timed_import(path, indexed=with_index))
             indexed, unindexed = min(times[True]), min(times[False])
             if progress:
                 progress(f"search: {threads:,} threads of {per_thread:,} comments…")
@@ -218,7 +223,8 @@ def report(figures: SearchFigures) -> str:
     lines = [
         f"Search: {figures.comments:,} comments in {figures.threads:,} threads; "
         f"index {size} on disk",
-        f"import of {figures.import_size:,} comments: {figures.import_indexed_s:.2f} s indexed, "
+        f"import of {figures.import_size:,} comments (read, parse, write): "
+        f"{figures.import_indexed_s:.2f} s indexed, "
         f"{figures.import_unindexed_s:.2f} s without the index ({slower:+.0%})",
         "search     ms  queries  results  query",
     ]

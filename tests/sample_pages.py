@@ -74,6 +74,9 @@ class SampleSite:
             "saved": (reverse("threads:saved"), True),
             "blocked": (reverse("threads:blocked"), True),
             "user-member": (reverse("threads:user-detail", args=["dan"]), True),
+            "search": (f"/search/?q=spaces+OR+tabs&thread={self.thread.pk}", False),
+            "search-refused": (f"{reverse('threads:search')}?q=-tabs", False),
+            "search-help": (reverse("threads:search-help"), False),
         }
 
 

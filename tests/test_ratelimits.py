@@ -202,6 +202,14 @@ def test_password_reset_mails_are_limited_per_address_and_per_account(limits_on,
     assert [ask(f"x{i}@example.com", "10.2.0.9") for i in range(4)] == [302] * 3 + [429]
 
 
+def test_the_search_page_is_limited_per_address(limits_on, client):
+    statuses = [
+        client.get("/search/", {"q": "fire"}, REMOTE_ADDR="10.3.1.1").status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    assert client.get("/search/", {"q": "fire"}, REMOTE_ADDR="10.3.1.2").status_code == 200
+
+
 def test_search_decorator_limits_per_address(limits_on):
     @ratelimits.rate_limited("search")
     def search(request):

@@ -70,6 +70,10 @@ def pages(scene):
         ("saved", "get", "/saved/", None, True),
         ("bob's inbox feed", "get", _inbox_feed(scene["users"]["member"]), None, False),
         ("mia's inbox feed", "get", _inbox_feed(scene["users"]["moderator"]), None, False),
+        # Search finds neither, for anyone; moderators search removed text in the admin.
+        ("search", "get", "/search/?q=removed+secret+text+OR+deleted+once", None, False),
+        ("search by author", "get", "/search/?author=alice&type=comments", None, False),
+        ("search in the thread", "get", f"/search/?q=secret&thread={t.pk}", None, False),
     ]
 
 

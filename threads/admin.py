@@ -35,6 +35,7 @@ from threads.models import (
     Vote,
 )
 from threads.params import whole_number
+from threads.search import admin as search_admin
 
 # A comment's depth shows as an indent class (static/threads/admin.css): an inline style
 # would break the content security policy. Deeper comments share the deepest indent.
@@ -276,11 +277,18 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
 
     list_display = ["indented_text", "shown_author", "thread", "score", "created_at", "state"]
     list_filter = [ThreadFilter, CommentStateFilter, "created_at"]
-    search_fields = ["body", "author__username", "author_name"]
+    search_fields = ["author__username", "author_name"]  # and the words: get_search_results
     list_select_related = ["author", "thread"]
     ordering = ["thread", "tree_id", "lft"]
     exclude = ["lft", "rght", "tree_id", "level"]
     actions = ["remove_comments", "restore_comments"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Authors by name, and words through the search index (stems, "phrases",
+        -exclusions, OR), removed comments included: moderators search what they judge."""
+        return search_admin.comment_search_results(
+            queryset, search_term, super().get_search_results(request, queryset, search_term)
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Only a superuser purges; moderators remove, which keeps the text for the record.

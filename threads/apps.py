@@ -11,6 +11,18 @@ def _sync_moderators_group(sender, apps=None, **kwargs):
     sync_moderators_group(apps or installed_apps)
 
 
+def _install_search_index(sender, using="default", **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds the table: put them back."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from threads.search import schema
+
+    connection = connections[using]
+    if ("threads", "0014_search_index") in MigrationRecorder(connection).applied_migrations():
+        schema.install(connection)
+
+
 class ThreadsConfig(AppConfig):
     name = "threads"
     verbose_name = "Discussions"
@@ -22,3 +34,4 @@ class ThreadsConfig(AppConfig):
         cache_checks.say_if_local_memory()
 
         post_migrate.connect(_sync_moderators_group, sender=self)
+        post_migrate.connect(_install_search_index, sender=self)

@@ -46,3 +46,8 @@ EMAIL_CHANGE_LINK_SECONDS = 3 * 24 * 3600  # how long a link confirming a new ad
 # replica's lag (milliseconds on one machine, seconds on a busy network) or a member could
 # miss their own reply.
 READ_YOUR_WRITES_SECONDS = 5
+
+# Search
+SEARCH_QUERY_MAX_LENGTH = 500  # characters typed in the search box
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_PAGE = 50  # deeper pages cost more than anyone reads them; refine instead

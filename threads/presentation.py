@@ -12,6 +12,7 @@ time: seconds, at most three fractional digits (HTML allows no more), and ``Z``.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape as _escape
@@ -19,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
 
 from threads import limits, writing_aids
 
@@ -346,3 +348,31 @@ def comment_reply_form_html(
         autofocus=True,
         moderator=moderator,
     )
+
+
+# Search snippets: the engine marks the matched words of a plain text (the Markdown as
+# written, never stored HTML) with two control characters; the text is escaped first and
+# only then are the marks made ``<mark>`` elements, so nothing a writer typed (a
+# "<script>" or a "<mark>" of their own) can become markup.
+SNIPPET_MARK_START, SNIPPET_MARK_END = "\x02", "\x03"
+_SNIPPET_MARKS = re.compile(f"([{SNIPPET_MARK_START}{SNIPPET_MARK_END}])")
+
+
+def highlighted_html(marked: str) -> str:
+    """``marked`` text as safe HTML, its marked words in ``<mark>``; a mark character
+    the writer typed can at worst highlight the wrong words, never leave one open."""
+    out, open_mark = [], False
+    for piece in _SNIPPET_MARKS.split(marked):
+        if piece == SNIPPET_MARK_START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif piece == SNIPPET_MARK_END:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            out.append(escape_html(piece))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308  (every piece escaped above)

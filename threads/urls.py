@@ -2,7 +2,7 @@ from django.urls import path
 
 from threads import feeds, views
 from threads.page_cache import anonymous_page, by_site, by_thread
-from threads.views import accounts, community, inbox, preview
+from threads.views import accounts, community, inbox, preview, search
 from threads.views import threads as thread_views
 
 app_name = "threads"
@@ -59,4 +59,6 @@ urlpatterns = [
     path("thread/<int:pk>/save/", community.thread_save, name="thread-save"),
     path("saved/", community.saved, name="saved"),
     path("preview/", preview.markup_preview, name="markup-preview"),
+    path("search/", search.search, name="search"),
+    path("search/help/", search.search_help, name="search-help"),
 ]

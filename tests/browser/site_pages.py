@@ -109,6 +109,15 @@ PAGES: list[SitePage] = [
         lambda s: [reverse("threads:thread-report", args=[t.pk]) for t in s.threads],
         MEMBER,
     ),
+    SitePage("search", one(lambda s: reverse("threads:search") + "?q=alert")),
+    SitePage(
+        "search in a thread",
+        one(lambda s: reverse("threads:search") + f"?q=alert&thread={s.threads[0].pk}"),
+        MEMBER,
+    ),
+    SitePage(
+        "search help", one(lambda s: reverse("threads:search-help")), shows_user_content=False
+    ),
     SitePage("admin index", one(lambda s: reverse("admin:index")), MODERATOR),
     SitePage("admin threads", _admin("thread"), MODERATOR),
     SitePage(

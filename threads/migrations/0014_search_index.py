@@ -1,6 +1,20 @@
-# Reserved in the chain so parallel work lands without merge migrations; filled by its owner.
+# Full-text search: FTS5 tables (SQLite) or tsvector side tables with GIN indexes
+# (PostgreSQL), kept by triggers; threads/search/schema.py holds the statements, which
+# also run after every migrate to re-create triggers SQLite drops when it rebuilds a table.
 
 from django.db import migrations
+
+
+def install(apps, schema_editor):
+    from threads.search import schema
+
+    schema.install(schema_editor.connection)
+
+
+def uninstall(apps, schema_editor):
+    from threads.search import schema
+
+    schema.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -8,4 +22,4 @@ class Migration(migrations.Migration):
         ("threads", "0013_thread_ownership"),
     ]
 
-    operations = []
+    operations = [migrations.RunPython(install, uninstall, elidable=False)]

@@ -80,6 +80,7 @@ from threads.services.permissions import (
     ensure_moderator,
 )
 from threads.services.ranking import BAD_WINDOW, thread_rank_refresh, threads_rerank
+from threads.services.search import RebuildResult, search_index_rebuild
 from threads.services.speed import HEATED_REPLY, TooFast, ensure_not_heated, exempt_from_limits
 from threads.services.thread_moderation import (
     ALREADY_REPORTED_THREAD,
@@ -154,4 +155,5 @@ __all__ += [
     "BLOCK_SELF", "NOT_YOUR_ITEM", "feed_token_rotate", "inbox_item_mark_read",
     "inbox_mark_all_read", "inbox_notify_comment", "inbox_notify_thread", "item_save",
     "item_unsave", "user_block", "user_unblock",
+    "RebuildResult", "search_index_rebuild",
 ]  # fmt: skip

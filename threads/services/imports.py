@@ -19,6 +19,7 @@ from threads import limits, page_cache, tree
 from threads.importers import ParsedComment, ParsedThread
 from threads.markup import render_markdown
 from threads.models import Comment, Thread, Vote
+from threads.search import schema as search_index
 from threads.services import ranking
 
 
@@ -211,7 +212,8 @@ def _bulk_insert(
         if parent is None:
             _apply_numbers(tree.number_tree(key, kids.get), nodes, tree_id=0)
     changed = _number_grafted_trees([k for k in kids if isinstance(k, int)], kids, nodes)
-    _write_by_depth(thread, nodes, parents, progress)
+    with search_index.bulk(thread.pk):  # indexed in one statement, not row by row
+        _write_by_depth(thread, nodes, parents, progress)
     if changed:
         Comment.objects.bulk_update(changed, ["lft", "rght", "descendant_count"], batch_size=1000)
 

@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from threads import benchmark, benchmark_scale
+from threads import benchmark, benchmark_scale, benchmark_search
 
 
 class Command(BaseCommand):
@@ -32,12 +32,15 @@ class Command(BaseCommand):
             help="Timed runs per figure (median; at least 5).",
         )
         parser.add_argument(
+            "--no-search", action="store_true", help="Leave out the search section."
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run in a database that holds other threads or users (they are left alone).",
         )
 
-    def handle(self, *args, sizes, quick, repeat, force, verbosity, **options):
+    def handle(self, *args, sizes, quick, repeat, force, no_search, verbosity, **options):
         if repeat < 5:
             raise CommandError("--repeat must be at least 5: the figures are medians.")
         if sizes and min(sizes) < 2:
@@ -69,3 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(benchmark_scale.cached_table(cached))
         self.stdout.write("")
         self.stdout.write(benchmark_scale.front_table(front))
+        if not no_search:
+            shape = benchmark_search.QUICK if quick else benchmark_search.FULL
+            figures = benchmark_search.run(**shape, repeat=repeat, progress=progress)
+            self.stdout.write(benchmark_search.report(figures))

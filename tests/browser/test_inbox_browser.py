@@ -3,8 +3,10 @@ marked read in place (and without the script, by a plain form); saving and block
 happen in place too."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tests.browser import site_pages
 from tests.factories import make_comment, make_thread, make_user
 from threads.models import Block, InboxItem, SavedItem
 
@@ -12,10 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("main button[type=submit]")
+    """Through the login form, as the member would (``site_pages.log_in``)."""
+    site_pages.log_in(page, live_server.url, get_user_model().objects.get(username=username))
     page.wait_for_url(f"{live_server.url}/")
 
 

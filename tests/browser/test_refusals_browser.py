@@ -2,8 +2,10 @@
 typed text stays; delete asks first; the hidden-replies count is the server's."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from tests.browser import site_pages
 from tests.factories import make_comment, make_moderator, make_thread, make_user
 from threads import services
 from threads.models import Comment
@@ -12,10 +14,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-1")
-    page.click("main button[type=submit]")
+    """Through the login form, as the member would (``site_pages.log_in``)."""
+    site_pages.log_in(page, live_server.url, get_user_model().objects.get(username=username))
     page.wait_for_url(f"{live_server.url}/")
 
 

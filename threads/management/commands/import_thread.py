@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from threads import services
 from threads.importers import ImportFailed, parse_threads
 from threads.importers.registry import PARSERS, check_format
+from threads.management.progress import progress_bar
 
 PROGRESS_MIN_COMMENTS = 5000  # smaller imports finish before a bar is worth drawing
 
@@ -61,16 +62,9 @@ class Command(BaseCommand):
 
     def progress_bar(self, total: int, verbosity: int):
         """A one-line bar redrawn per batch, only on a terminal and for big imports."""
-        if not verbosity or total < PROGRESS_MIN_COMMENTS or not self.stderr.isatty():
+        if total < PROGRESS_MIN_COMMENTS:
             return None
-
-        def draw(done: int, total: int) -> None:
-            filled = 30 * done // total
-            bar = "#" * filled + "-" * (30 - filled)
-            self.stderr.write(f"\r[{bar}] {done:,}/{total:,} comments", ending="")
-            self.stderr.flush()
-
-        return draw
+        return progress_bar(self.stderr, verbosity, "comments")
 
     @staticmethod
     def summary(result, dry_run: bool) -> str:

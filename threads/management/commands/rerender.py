@@ -9,6 +9,7 @@ writes only bodies whose HTML changed, and a second run changes nothing.
 from django.core.management.base import BaseCommand, CommandError
 
 from threads import services
+from threads.management.progress import progress_bar
 from threads.services.bodies import DEFAULT_BATCH_SIZE
 
 
@@ -44,14 +45,4 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{verb} {threads} and {comments}."))
 
     def progress_bar(self, verbosity: int):
-        """A one-line bar on stderr, redrawn per batch, only when a person is watching."""
-        if not verbosity or not self.stderr.isatty():
-            return None
-
-        def draw(done: int, total: int) -> None:
-            filled = 30 * done // total if total else 30
-            bar = "#" * filled + "-" * (30 - filled)
-            self.stderr.write(f"\r[{bar}] {done:,}/{total:,} bodies", ending="")
-            self.stderr.flush()
-
-        return draw
+        return progress_bar(self.stderr, verbosity, "bodies")

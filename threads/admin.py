@@ -316,13 +316,11 @@ class CommentAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
 # Reports
 
 
-@admin.register(ReportedComment)
-class ReportQueueAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
-    """Comments with open reports, most reported first, with what the reporters said."""
+class OpenReportsQueueMixin:
+    """A report queue: the items with open reports, most reported first, each with what its
+    reporters said; nothing in it is deleted from here (the comment and thread queues)."""
 
-    list_display = ["snippet", "open_reports", "reasons", "shown_author", "thread", "state"]
-    search_fields = ["body", "author__username"]
-    actions = ["remove_comments", "dismiss_reports"]
+    queue_select_related: list[str] = []
 
     def get_queryset(self, request):
         open_reports = Report.objects.filter(status=Report.Status.OPEN).select_related("reporter")
@@ -333,7 +331,7 @@ class ReportQueueAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmi
             )
             .filter(open_reports__gt=0)
             .order_by(*self.get_ordering(request))
-            .select_related("author", "thread")
+            .select_related(*self.queue_select_related)
             .prefetch_related(
                 Prefetch(
                     "reports",
@@ -354,24 +352,37 @@ class ReportQueueAdmin(CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmi
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="comment")
-    def snippet(self, comment):
-        return Truncator(moderator_text(comment)).chars(120)
-
     @admin.display(description="reports", ordering="open_reports")
-    def open_reports(self, comment):
-        return comment.open_reports
+    def open_reports(self, item):
+        return item.open_reports
 
     @admin.display(description="reasons")
-    def reasons(self, comment):
+    def reasons(self, item):
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
                 "<li><b>{}</b>: {}</li>",
-                ((r.reporter.get_username(), r.reason) for r in comment.open_report_list),
+                ((r.reporter.get_username(), r.reason) for r in item.open_report_list),
             ),
         )
+
+
+@admin.register(ReportedComment)
+class ReportQueueAdmin(
+    OpenReportsQueueMixin, CommentActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin
+):
+    """Comments with open reports, most reported first, with what the reporters said."""
+
+    list_display = ["snippet", "open_reports", "reasons", "shown_author", "thread", "state"]
+    search_fields = ["body", "author__username"]
+    actions = ["remove_comments", "dismiss_reports"]
+
+    queue_select_related = ["author", "thread"]
+
+    @admin.display(description="comment")
+    def snippet(self, comment):
+        return Truncator(moderator_text(comment)).chars(120)
 
     @admin.action(description="Dismiss the reports of selected comments", permissions=["change"])
     def dismiss_reports(self, request, queryset):

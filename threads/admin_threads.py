@@ -5,12 +5,12 @@ and ``thread_purge``), which log it. Loaded from the end of ``threads.admin``.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Prefetch, Q
-from django.utils.html import format_html, format_html_join
+from django.db.models import Q
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
 from threads.admin import (
+    OpenReportsQueueMixin,
     ReadOnlyDetailMixin,
     ReasonForm,
     ReportAdmin,
@@ -159,60 +159,20 @@ admin.site.register(Thread, ForumThreadAdmin)
 
 
 @admin.register(ReportedThread)
-class ThreadReportQueueAdmin(ThreadActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin):
+class ThreadReportQueueAdmin(
+    OpenReportsQueueMixin, ThreadActionsMixin, ReadOnlyDetailMixin, admin.ModelAdmin
+):
     """Threads with open reports, most reported first, with what the reporters said."""
 
     list_display = ["shown_title", "open_reports", "reasons", "shown_author", "state"]
     search_fields = ["title", "body", "author__username"]
     actions = ["remove_threads", "dismiss_reports"]
 
-    def get_queryset(self, request):
-        open_reports = Report.objects.filter(status=Report.Status.OPEN).select_related("reporter")
-        return (
-            self.model._default_manager.annotate(
-                open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN))
-            )
-            .filter(open_reports__gt=0)
-            .order_by(*self.get_ordering(request))
-            .select_related("author")
-            .prefetch_related(
-                Prefetch(
-                    "reports",
-                    queryset=open_reports.order_by("created_at", "id"),
-                    to_attr="open_report_list",
-                )
-            )
-        )
-
-    def get_ordering(self, request):
-        return ["-open_reports", "-id"]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    queue_select_related = ["author"]
 
     @admin.display(description="author")
     def shown_author(self, thread):
         return thread.shown_author
-
-    @admin.display(description="reports", ordering="open_reports")
-    def open_reports(self, thread):
-        return thread.open_reports
-
-    @admin.display(description="reasons")
-    def reasons(self, thread):
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li><b>{}</b>: {}</li>",
-                ((r.reporter.get_username(), r.reason) for r in thread.open_report_list),
-            ),
-        )
 
     @admin.action(description="Dismiss the reports of selected threads", permissions=["change"])
     def dismiss_reports(self, request, queryset):

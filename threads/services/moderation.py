@@ -67,7 +67,7 @@ def _set_comment_removed(moderator, comment: Comment, removed: bool, reason: str
             )
             page_cache.thread_changed(comment.thread_id)
         if removed:
-            _resolve_reports(comment, moderator, Report.Status.REMOVED)
+            resolve_reports(moderator, Report.Status.REMOVED, comment=comment)
     comment.is_removed = removed
     return Outcome(comment, bool(changed))
 
@@ -102,17 +102,20 @@ def report_create(*, reporter, comment: Comment, reason: str) -> Report:
         raise ValidationError(REPORT_OWN_COMMENT, code="own_comment")
     if comment.is_gone:
         raise ValidationError(REPORT_GONE_COMMENT, code="gone")
-    open_reports = Report.objects.filter(
-        comment=comment, reporter=reporter, status=Report.Status.OPEN
-    )
-    if open_reports.exists():
-        raise ValidationError(ALREADY_REPORTED, code="duplicate")
+    return file_report(reporter, reason, ALREADY_REPORTED, comment=comment)
+
+
+def file_report(reporter, reason: str, duplicate: str, **item) -> Report:
+    """One open report per reader per item (``comment=`` or ``thread=``): a second is
+    refused with ``duplicate``, before the insert and, for a racing double submit, by the
+    constraint."""
+    if Report.objects.filter(reporter=reporter, status=Report.Status.OPEN, **item).exists():
+        raise ValidationError(duplicate, code="duplicate")
     try:
         with transaction.atomic():
-            return Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+            return Report.objects.create(reporter=reporter, reason=reason, **item)
     except IntegrityError:
-        # A double submit raced past the check; the constraint kept one report.
-        raise ValidationError(ALREADY_REPORTED, code="duplicate") from None
+        raise ValidationError(duplicate, code="duplicate") from None
 
 
 def reports_dismiss(*, moderator, comment: Comment, reason: str = "") -> Outcome:
@@ -120,7 +123,7 @@ def reports_dismiss(*, moderator, comment: Comment, reason: str = "") -> Outcome
     ensure_moderator(moderator, "threads.change_report")
     reason = clean_reason(reason, required=False)
     with transaction.atomic():
-        count = _resolve_reports(comment, moderator, Report.Status.DISMISSED)
+        count = resolve_reports(moderator, Report.Status.DISMISSED, comment=comment)
         if count:
             log_action(
                 moderator,
@@ -133,7 +136,8 @@ def reports_dismiss(*, moderator, comment: Comment, reason: str = "") -> Outcome
     return Outcome(count, bool(count))
 
 
-def _resolve_reports(comment: Comment, moderator, status: str) -> int:
-    return Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
+def resolve_reports(moderator, status: str, **item) -> int:
+    """Close the open reports of one item (``comment=`` or ``thread=``); how many closed."""
+    return Report.objects.filter(status=Report.Status.OPEN, **item).update(
         status=status, resolved_by=moderator, resolved_at=timezone.now()
     )

@@ -9,13 +9,12 @@ repeated click writes no second log line.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
 
 from threads import limits, page_cache
 from threads.models import ModerationLog, Report, Thread
-from threads.services.moderation import Outcome, log_action
+from threads.services.moderation import Outcome, file_report, log_action, resolve_reports
 from threads.services.permissions import clean_reason, ensure_can_write, ensure_moderator
 
 THREAD_REPORT_REASON_REQUIRED = "Say briefly what is wrong with this thread."
@@ -51,7 +50,7 @@ def _set_removed(moderator, thread: Thread, removed: bool, reason: str) -> Outco
             log_action(moderator, action, thread=thread, reason=reason)
             page_cache.thread_changed(thread.pk)
         if removed:
-            _resolve_reports(thread, moderator, Report.Status.REMOVED)
+            resolve_reports(moderator, Report.Status.REMOVED, thread=thread)
     for field, value in change.items():
         setattr(thread, field, value)
     return Outcome(thread, bool(changed))
@@ -143,15 +142,7 @@ def thread_report_create(*, reporter, thread: Thread, reason: str) -> Report:
         raise ValidationError(REPORT_OWN_THREAD, code="own_thread")
     if thread.is_gone:
         raise ValidationError(REPORT_GONE_THREAD, code="gone")
-    mine = Report.objects.filter(thread=thread, reporter=reporter, status=Report.Status.OPEN)
-    if mine.exists():
-        raise ValidationError(ALREADY_REPORTED_THREAD, code="duplicate")
-    try:
-        with transaction.atomic():
-            return Report.objects.create(thread=thread, reporter=reporter, reason=reason)
-    except IntegrityError:
-        # A double submit raced past the check; the constraint kept one report.
-        raise ValidationError(ALREADY_REPORTED_THREAD, code="duplicate") from None
+    return file_report(reporter, reason, ALREADY_REPORTED_THREAD, thread=thread)
 
 
 def thread_reports_dismiss(*, moderator, thread: Thread, reason: str = "") -> Outcome:
@@ -159,7 +150,7 @@ def thread_reports_dismiss(*, moderator, thread: Thread, reason: str = "") -> Ou
     ensure_moderator(moderator, "threads.change_report")
     reason = clean_reason(reason, required=False)
     with transaction.atomic():
-        count = _resolve_reports(thread, moderator, Report.Status.DISMISSED)
+        count = resolve_reports(moderator, Report.Status.DISMISSED, thread=thread)
         if count:
             log_action(
                 moderator,
@@ -169,9 +160,3 @@ def thread_reports_dismiss(*, moderator, thread: Thread, reason: str = "") -> Ou
                 detail=f"{count} report{'' if count == 1 else 's'}",
             )
     return Outcome(count, bool(count))
-
-
-def _resolve_reports(thread: Thread, moderator, status: str) -> int:
-    return Report.objects.filter(thread=thread, status=Report.Status.OPEN).update(
-        status=status, resolved_by=moderator, resolved_at=timezone.now()
-    )

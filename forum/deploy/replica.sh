@@ -47,25 +47,55 @@ HBA
   pg_conftool "$VERSION" "$NAME" set hot_standby_feedback on
 fi
 
-# Not yet a copy of the primary (just created, or a copy that stopped half-way): copy it.
-if [ ! -f "$DATA/standby.signal" ]; then
+copy_primary() {
   echo "Copying port $PRIMARY_PORT into $DATA with pg_basebackup"
   pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$NAME" stop 2>/dev/null || true
   install -d -o postgres -g postgres -m 700 "$DATA"
   find "$DATA" -mindepth 1 -delete
   as_postgres pg_basebackup -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$DATA" \
     --write-recovery-conf --wal-method=stream --checkpoint=fast
-fi
+}
 
-if ! pg_isready -q -h 127.0.0.1 -p "$PORT"; then
-  pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$NAME" start
+start_replica() {
+  if ! pg_isready -q -h 127.0.0.1 -p "$PORT"; then
+    pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$NAME" start
+  fi
+  wait_ready "$PORT"
+  if [ "$(sql "$PORT" 'select pg_is_in_recovery()')" != t ]; then
+    echo "The cluster on port $PORT is not a replica (pg_is_in_recovery is false)" >&2; exit 1
+  fi
+  if [ "$(sql "$PORT" 'select pg_is_wal_replay_paused()')" = t ]; then
+    sql "$PORT" 'select pg_wal_replay_resume()' >/dev/null  # a test run stopped half-way
+  fi
+}
+
+# Whether the replica replays up to where the primary is now, within 20 seconds.
+catches_up() {
+  local target
+  target="$(sql "$PRIMARY_PORT" 'select pg_current_wal_lsn()')"
+  for _ in $(seq 40); do
+    [ "$(sql "$PORT" "select coalesce(pg_last_wal_replay_lsn() >= '$target', false)")" = t ] \
+      && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# Not yet a copy of the primary (just created, or a copy that stopped half-way): copy it.
+if [ ! -f "$DATA/standby.signal" ]; then
+  copy_primary
 fi
-wait_ready "$PORT"
-if [ "$(sql "$PORT" 'select pg_is_in_recovery()')" != t ]; then
-  echo "The cluster on port $PORT is not a replica (pg_is_in_recovery is false)" >&2; exit 1
-fi
-if [ "$(sql "$PORT" 'select pg_is_wal_replay_paused()')" = t ]; then
-  sql "$PORT" 'select pg_wal_replay_resume()' >/dev/null  # a test run stopped half-way
+start_replica
+# A replica that was stopped while the primary wrote on can find the WAL it needs already
+# recycled (no replication slot holds it, so a forgotten replica never fills the disk):
+# it then never catches up, and the only cure is a fresh copy.
+if ! catches_up; then
+  echo "The replica on port $PORT does not catch up with the primary: copying it afresh"
+  copy_primary
+  start_replica
+  if ! catches_up; then
+    echo "The fresh replica on port $PORT does not catch up either" >&2; exit 1
+  fi
 fi
 echo "Streaming replica of port $PRIMARY_PORT on 127.0.0.1:$PORT ($(sql "$PRIMARY_PORT" \
   "select state from pg_stat_replication where application_name = '$VERSION/$NAME' limit 1" || true))"

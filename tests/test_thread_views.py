@@ -235,8 +235,8 @@ def test_a_moderator_pins_and_unpins(client, a_moderator, monkeypatch):
 
 
 def test_a_moderator_cannot_pin_a_deleted_thread(client, a_thread, a_user, a_moderator):
-    services.thread_delete(user=a_user, thread=a_thread)
     make_comment(a_thread)
+    services.thread_delete(user=a_user, thread=a_thread)
     client.force_login(a_moderator)
     response = moderate(client, a_thread, action="pin")
     assert (

@@ -207,6 +207,26 @@ def thread_body_html(thread, *, moderator_view: bool = False) -> str:
     return thread.body_html
 
 
+# Whether a thread takes part: it takes new comments, votes and comment edits only while
+# it is open. A moderator's lock or removal closes it, and so does its author's delete
+# (the discussion below stays readable, as it was). Pages that show a closed thread and
+# services that refuse a write to it say why in these words.
+THREAD_LOCKED = "This thread is locked: it takes no new replies or votes."
+THREAD_REMOVED = "A moderator removed this thread: it takes no new replies or votes."
+THREAD_DELETED = "Its author deleted this thread: it takes no new replies or votes."
+
+
+def thread_closed_text(thread) -> str:
+    """Why ``thread`` takes no new replies or votes, or "" while it is open."""
+    if thread.is_removed:
+        return THREAD_REMOVED
+    if thread.is_deleted:
+        return THREAD_DELETED
+    if thread.is_locked:
+        return THREAD_LOCKED
+    return ""
+
+
 def link_domain(url: str) -> str:
     """``example.com`` for ``https://www.example.com/a?b``: shown beside a link post's
     title, as Hacker News and Reddit do."""

@@ -75,7 +75,16 @@ class Contribution(models.Model):
         raise NotImplementedError
 
 
+# A thread is open while no moderator locked or removed it and its author did not delete
+# it: only then does it take new comments, votes and edits (``presentation.thread_closed_text``).
+OPEN_THREAD = {"is_locked": False, "is_removed": False, "is_deleted": False}
+
+
 class ThreadQuerySet(models.QuerySet):
+    def open(self):
+        """Threads that take new comments and votes (``OPEN_THREAD``)."""
+        return self.filter(**OPEN_THREAD)
+
     def listed(self, *, include_removed: bool = False):
         """Threads a listing shows: never deleted ones; removed ones to moderators only."""
         threads = self.filter(is_deleted=False)
@@ -175,6 +184,11 @@ class Thread(Contribution):
     def is_gone(self) -> bool:
         """Deleted by its author or removed by a moderator (``presentation.thread_title_text``)."""
         return self.is_deleted or self.is_removed
+
+    @property
+    def is_open(self) -> bool:
+        """Takes new comments and votes (``OPEN_THREAD``)."""
+        return not (self.is_locked or self.is_gone)
 
     @property
     def import_source(self) -> str:

@@ -21,9 +21,9 @@ from threads.models import Comment, Distinguished, ModerationLog, Thread
 from threads.services import inbox, moderation, ranking
 from threads.services.permissions import (
     COMMENT_REMOVED,
-    THREAD_LOCKED,
     clean_reason,
     clean_text,
+    closed_thread_error,
     ensure_author_can_change,
     ensure_can_write,
     ensure_moderator,
@@ -91,13 +91,14 @@ def _count_comment_in_open_thread(thread_id: int) -> None:
     """Count one more comment, in the statement that also checks the thread is open.
 
     It comes last, so the thread row is held only from here to the commit. A moderator's
-    lock that commits first is seen here, and the whole reply rolls back.
+    lock or removal, or the author's delete, that commits first is seen here, and the
+    whole reply rolls back.
     """
-    counted = Thread.objects.filter(pk=thread_id, is_locked=False).update(
+    counted = Thread.objects.open().filter(pk=thread_id).update(
         comment_count=F("comment_count") + 1
     )
     if not counted:
-        raise PermissionDenied(THREAD_LOCKED)
+        raise closed_thread_error(thread_id)
 
 
 def _insert_root(comment: Comment) -> None:
@@ -149,8 +150,8 @@ def comment_edit(*, user, comment: Comment, body: str) -> Comment:
     body_html = render_markdown(body)
     edited_at = timezone.now()
     with transaction.atomic():
-        if Thread.objects.filter(pk=comment.thread_id, is_locked=True).exists():
-            raise PermissionDenied(THREAD_LOCKED)
+        if not Thread.objects.open().filter(pk=comment.thread_id).exists():
+            raise closed_thread_error(comment.thread_id)
         if not _changeable(comment).update(body=body, body_html=body_html, edited_at=edited_at):
             raise _refused_change(comment)
         page_cache.thread_changed(comment.thread_id)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from threads import limits, selectors
+from threads import limits, presentation, selectors
+from threads.models import Thread
 
 EMPTY_TEXT = "Write something first: the text is empty."
 TEXT_TOO_LONG = "The text is {length:,} characters long; the limit is {limit:,}."
-THREAD_LOCKED = "This thread is locked: it takes no new replies or votes."
+THREAD_LOCKED = presentation.THREAD_LOCKED
 NOT_YOUR_COMMENT = "Only the author can change this comment."
 COMMENT_REMOVED = "A moderator removed this comment, so it can't be changed."
 LOGIN_REQUIRED = "Log in first."
@@ -33,6 +34,13 @@ def ensure_can_write(user) -> None:
     ban = selectors.active_ban(user)
     if ban is not None:
         raise PermissionDenied(BANNED.format(term=ban.term, reason=ban.reason))
+
+
+def closed_thread_error(thread_id: int) -> PermissionDenied:
+    """The refusal of a write to a thread that is not open, saying why
+    (``presentation.thread_closed_text``); read after a conditional update found it closed."""
+    thread = Thread.objects.only("is_locked", "is_removed", "is_deleted").get(pk=thread_id)
+    return PermissionDenied(presentation.thread_closed_text(thread) or THREAD_LOCKED)
 
 
 def ensure_author_can_change(user, comment) -> None:

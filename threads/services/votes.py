@@ -14,9 +14,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from threads import page_cache
-from threads.models import Comment, Thread, Vote
+from threads.models import OPEN_THREAD, Comment, Thread, Vote
 from threads.services import ranking
-from threads.services.permissions import THREAD_LOCKED, ensure_can_write
+from threads.services.permissions import closed_thread_error, ensure_can_write
 
 CANNOT_VOTE_OWN = "You can't vote on what you wrote."
 VOTE_RACED = "Your vote changed while this one was being saved; please vote again."
@@ -86,9 +86,12 @@ def _change_vote(existing: Vote, value: int) -> tuple[int, int]:
 
 
 def _count_vote(item, field: str, *, old: int, new: int) -> None:
-    """Move the item's tally, only while its thread is open: a locked thread rolls the
-    vote back."""
-    open_thread = {"thread__is_locked": False} if field == "comment" else {"is_locked": False}
+    """Move the item's tally, only while its thread is open (``OPEN_THREAD``): a closed
+    thread rolls the vote back."""
+    if field == "comment":
+        open_thread = {f"thread__{name}": value for name, value in OPEN_THREAD.items()}
+    else:
+        open_thread = OPEN_THREAD
     # int(): PostgreSQL has no integer + boolean operator.
     counted = (
         type(item)
@@ -100,7 +103,7 @@ def _count_vote(item, field: str, *, old: int, new: int) -> None:
         )
     )
     if not counted:
-        raise PermissionDenied(THREAD_LOCKED)
+        raise closed_thread_error(item.thread_id if field == "comment" else item.pk)
 
 
 def votes_withdraw(*, user) -> int:

@@ -133,6 +133,12 @@ def reply_form_template(context) -> SafeString:
 
 
 @register.filter
+def closed_text(thread) -> str:
+    """Why the thread takes no new replies or votes, or "" while it is open."""
+    return presentation.thread_closed_text(thread)
+
+
+@register.filter
 def unless(value, condition):
     """``{{ text|unless:flag }}``: ``text``, or nothing when ``flag`` is set."""
     return "" if condition else value

@@ -142,7 +142,7 @@ def _tree_html(request, thread, tree, reply_to, sort, *, query=None):
         tree,
         viewer=request.user,
         csrf_token=get_token(request),
-        locked=thread.is_locked,
+        locked=not thread.is_open,
         reply_to=reply_to,
         query_prefix=f"?{urlencode({'sort': sort, **(query or {})})}&",
         op_id=thread.author_id,

@@ -94,8 +94,8 @@ def _count_comment_in_open_thread(thread_id: int) -> None:
     lock or removal, or the author's delete, that commits first is seen here, and the
     whole reply rolls back.
     """
-    counted = Thread.objects.open().filter(pk=thread_id).update(
-        comment_count=F("comment_count") + 1
+    counted = (
+        Thread.objects.open().filter(pk=thread_id).update(comment_count=F("comment_count") + 1)
     )
     if not counted:
         raise closed_thread_error(thread_id)

@@ -38,6 +38,7 @@ USERS = 100
 DURATION, BASELINE_DURATION = 60, 30
 KILL_AT, RESTART_AFTER = 20, 10
 THINK = "0.5,1.5"  # seconds a user waits between requests (min,max)
+WRITERS = 10  # percent of the users who are logged-in writers
 CLUSTER = Cluster(run_dir=run.ROOT / ".cluster" / "loadtest", port=8170, app_ports=(8171, 8172))
 BASELINE_PORT = 8173
 REDIS_URL = "redis://127.0.0.1:6379/5"
@@ -93,9 +94,9 @@ def load_ledger(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def main(force: bool, *, quick: bool = False, think: str = "0.5,1.5") -> int:
-    global USERS, DURATION, BASELINE_DURATION, KILL_AT, RESTART_AFTER, THINK
-    THINK = think
+def main(force: bool, *, quick: bool = False, think: str = "0.5,1.5", writers: int = 10) -> int:
+    global USERS, DURATION, BASELINE_DURATION, KILL_AT, RESTART_AFTER, THINK, WRITERS
+    THINK, WRITERS = think, writers
     if quick:
         USERS, DURATION, BASELINE_DURATION, KILL_AT, RESTART_AFTER = 20, 20, 10, 5, 5
     env = run.environment()
@@ -106,6 +107,7 @@ def main(force: bool, *, quick: bool = False, think: str = "0.5,1.5") -> int:
         "DJANGO_TRUSTED_PROXIES": "1",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOADTEST_THINK": think,
+        "LOADTEST_WRITERS": str(writers),
     })  # fmt: skip
     run.manage(env, "migrate", "--no-input", "-v0")
     CLUSTER.run_dir.mkdir(parents=True, exist_ok=True)
@@ -203,8 +205,8 @@ def report(one: dict, both: dict, rows: dict, events: dict, entries: list[dict])
     run.say(line(f"cluster with failover ({DURATION} s)", both))
     ratio = both["rps"] / one["rps"] if one["rps"] else float("inf")
     run.say(
-        f"cluster / one instance: {ratio:.1f}x requests/s ({USERS} users each, waiting "
-        f"{THINK.replace(',', '-')} s between requests; times in ms)"
+        f"cluster / one instance: {ratio:.1f}x requests/s ({USERS} users each, {WRITERS}% of "
+        f"them writers, waiting {THINK.replace(',', '-')} s between requests; times in ms)"
     )
     if "killed" not in events:
         run.say("\nFailover: the instance was not killed (the run ended first)")

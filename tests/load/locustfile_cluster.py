@@ -1,5 +1,5 @@
-"""Readers and writers for ``make loadtest ARGS=--cluster``: 90% anonymous page reads, 10%
-logged-in writes (replies, and votes on the run's own replies).
+"""Readers and writers for ``make loadtest ARGS=--cluster``: 90% anonymous page readers, 10%
+logged-in writers (replies, and votes on the run's own replies); ``--writers`` changes the share.
 
 Reads the plan ``tests/load/run.py`` seeds (LOADTEST_PLAN). Every write and every failed
 request is appended, with its time, to the ledger file LOADTEST_LEDGER (one JSON object
@@ -25,6 +25,8 @@ WRITE_OK = {"reply": 201, "vote": 200}
 # Seconds each simulated person waits between requests (LOADTEST_THINK="min,max"): about a
 # second is a person reading; near 0 makes 100 users ask as fast as the servers answer.
 THINK = between(*(float(x) for x in os.environ.get("LOADTEST_THINK", "0.5,1.5").split(",")))
+# Percent of the users who are logged-in writers (LOADTEST_WRITERS); the rest read.
+WRITERS = int(os.environ.get("LOADTEST_WRITERS", "10"))
 
 
 def record(entry: dict) -> None:
@@ -46,7 +48,7 @@ def pick_thread():
 class Reader(HttpUser):
     """A visitor who is not logged in: thread pages in every sort, and the front page."""
 
-    weight = 9
+    weight = 100 - WRITERS
     wait_time = THINK
 
     @task(8)
@@ -63,7 +65,7 @@ class Reader(HttpUser):
 class Writer(HttpUser):
     """A member (logged in through a session the seed made) who replies and votes."""
 
-    weight = 1
+    weight = WRITERS
     wait_time = THINK
 
     def on_start(self):

@@ -216,12 +216,23 @@ def main(argv: list[str] | None = None) -> int:
         help="With --cluster: seconds each user waits between requests, as MIN,MAX "
         "(default 0.5,1.5; 0,0.1 measures how much the servers can serve).",
     )
+    parser.add_argument(
+        "--writers",
+        type=int,
+        choices=range(101),
+        default=10,
+        metavar="PERCENT",
+        help="With --cluster: the percent of users who write (default 10; 0 measures what "
+        "the page cache serves to readers alone).",
+    )
     options = parser.parse_args(argv)
     force = options.force
     if options.cluster:
         from tests.load import cluster
 
-        return cluster.main(force, quick=options.quick, think=options.think)
+        return cluster.main(
+            force, quick=options.quick, think=options.think, writers=options.writers
+        )
     env = environment()
     manage(env, "migrate", "--no-input", "-v0")
     with tempfile.TemporaryDirectory() as tmp:

@@ -79,6 +79,23 @@ def points(score: int) -> str:
     return f"{score} point{'' if score in (1, -1) else 's'}"
 
 
+# A comment whose source hides its score (Reddit's score_hidden, on new comments) reads
+# "score hidden" wherever its score would show: the tree, permalink context, user pages,
+# search, and the script's answer to a vote (a vote does not reveal it either).
+SCORE_HIDDEN = "score hidden"
+
+
+def comment_score_text(comment) -> str:
+    """ "5 points", or "score hidden"."""
+    return SCORE_HIDDEN if comment.is_score_hidden else points(comment.score)
+
+
+def comment_score_html(comment) -> str:
+    """The score's ``<span>``, which the script rewrites after a vote."""
+    hidden = " score-hidden" if comment.is_score_hidden else ""
+    return f'<span class="score{hidden}">{comment_score_text(comment)}</span>'
+
+
 @lru_cache(maxsize=4096)  # a page repeats its authors' names; quoting costs a microsecond
 def path_segment(text: str) -> str:
     """``text`` as one percent-encoded URL path segment, exactly as ``reverse()`` writes it

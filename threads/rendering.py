@@ -26,7 +26,6 @@ from threads.presentation import (
     comment_reply_form_html,
     escape_html,
     path_segment,
-    points,
     stamp,
     time_element,
     vote_buttons_html,
@@ -170,13 +169,7 @@ class _TreePage:
             edited = ' · <span class="edited">edited</span>'
         else:
             edited = ""
-        # A score the source hides shows as hidden, not as points (the span stays, so a
-        # vote here can still fill it in).
-        score = (
-            '<span class="score score-hidden">score hidden</span>'
-            if c.is_score_hidden
-            else f'<span class="score">{points(c.score)}</span>'
-        )
+        score = presentation.comment_score_html(c)
         return (
             f"{author}{badges}\n · {score}\n · {time_element(c.created_at, self.now)}{edited}"
             f"{self._BLOCKED_NOTE if c.blocked else ''}"

@@ -88,7 +88,8 @@
     });
   }
 
-  function showVote(submitter, vote, score) {
+  // shown: the score as the page writes it ("5 points", "score hidden"; a thread's number).
+  function showVote(submitter, vote, shown) {
     submitter.parentElement.querySelectorAll("button").forEach(function (button) {
       const on = Number(button.value) === vote;
       button.classList.toggle("on", on);
@@ -97,10 +98,10 @@
     const article = submitter.closest("article.comment");
     if (article) {
       const label = article.querySelector(":scope > .meta .score");
-      label.textContent = score + (Math.abs(score) === 1 ? " point" : " points");
+      label.textContent = shown;
     } else {
       const label = submitter.closest("form").querySelector("[data-thread-score]");
-      if (label) label.textContent = score;
+      if (label) label.textContent = shown;
     }
   }
 
@@ -211,7 +212,7 @@
     if (isVote) {
       if (submitter.name) data.append(submitter.name, submitter.value);
       act(submitter, actionOf(form, submitter), data, function (answer) {
-        showVote(submitter, answer.vote, answer.score);
+        showVote(submitter, answer.vote, answer.shown);
       });
     } else {
       act(form, form.action, data, function (answer) { insertComment(form, answer.html); });

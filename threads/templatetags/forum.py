@@ -133,6 +133,12 @@ def reply_form_template(context) -> SafeString:
 
 
 @register.filter
+def comment_score(comment) -> SafeString:
+    """The comment's score as every page shows it: points, or "score hidden"."""
+    return mark_safe(presentation.comment_score_html(comment))
+
+
+@register.filter
 def closed_text(thread) -> str:
     """Why the thread takes no new replies or votes, or "" while it is open."""
     return presentation.thread_closed_text(thread)

@@ -21,6 +21,7 @@ from threads import drafts, limits, page_cache, selectors, services
 from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.params import whole_number
+from threads.presentation import comment_score_text
 from threads.rendering import render_comment_tree
 from threads.sorting import COMMENT_SORTS, DEFAULT_COMMENT_SORT
 from threads.views.navigation import local_next
@@ -337,7 +338,8 @@ def _vote(request, item, anchor):
     vote = services.vote_cast(user=request.user, item=item, value=value)
     if wants_json(request):
         item.refresh_from_db(fields=["score", "upvotes", "downvotes"])
-        return JsonResponse({"vote": vote, "score": item.score})
+        shown = item.score if isinstance(item, Thread) else comment_score_text(item)
+        return JsonResponse({"vote": vote, "score": item.score, "shown": str(shown)})
     return redirect(anchor)
 
 

@@ -190,7 +190,7 @@ def test_the_script_gets_the_new_score(client, a_thread, another_user):
         {"value": 1, "next": "/"},
         headers={"X-Requested-With": "fetch"},
     )
-    assert response.json() == {"vote": 1, "score": 1}
+    assert response.json() == {"vote": 1, "score": 1, "shown": "1"}
 
 
 def test_the_selector_leaves_out_removed_for_members(a_moderator):

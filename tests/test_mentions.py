@@ -27,6 +27,30 @@ def test_a_members_name_links_to_their_page(bob):
     assert mentioned == {"bob": bob.pk}
 
 
+def test_a_name_in_another_case_names_the_same_member(bob, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the names as written, then the rest in any case
+        html, mentioned = render_with_mentions("thanks @Bob and @BOB, not @bobby")
+    assert html == (
+        '<p>thanks <a href="/u/bob/" rel="nofollow ugc noopener">@Bob</a> and '
+        '<a href="/u/bob/" rel="nofollow ugc noopener">@BOB</a>, not @bobby</p>\n'
+    )
+    assert mentioned == {"Bob": bob.pk, "BOB": bob.pk}
+    with django_assert_num_queries(1):
+        assert render_with_mentions("hi @bob")[1] == {"bob": bob.pk}
+
+
+def test_a_mention_in_another_case_tells_the_member_once(bob):
+    thread = make_thread(author=make_user("alice"))
+    make_comment(thread, author=make_user("carl"), body="@Bob, and @bob too")
+    assert list(bob.inbox_items.values_list("kind", flat=True)) == ["mention"]
+
+
+def test_a_members_page_answers_to_any_case_of_the_name(bob, client):
+    response = client.get("/u/BOB/")
+    assert response.status_code == 301 and response["Location"] == "/u/bob/"
+    assert client.get("/u/bobby/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -61,7 +85,7 @@ def test_markup_around_a_mention_survives(bob):
 def test_only_the_first_names_are_looked_up(db, django_assert_num_queries):
     names = [f"n{i}" for i in range(limits.MENTIONS_PER_TEXT + 5)]
     assert mentions.mentioned_names([" ".join(f"@{n}" for n in names)]) == names[:10]
-    with django_assert_num_queries(1):  # one query for all names
+    with django_assert_num_queries(2):  # all names as written, then the unknown in any case
         render_markdown(" ".join(f"@{n}" for n in names))
     with django_assert_num_queries(0):  # none without an @
         render_markdown("no names *here*")

@@ -305,11 +305,11 @@ def test_vote_without_js_returns_to_the_comment(alice_client, a_thread, a_commen
 def test_vote_with_js_returns_score(alice_client, a_comment):
     fetch = {"X-Requested-With": "fetch"}
     up = alice_client.post(f"/c/{a_comment.pk}/vote/", {"value": "1"}, headers=fetch)
-    assert up.json() == {"vote": 1, "score": 1}
+    assert up.json() == {"vote": 1, "score": 1, "shown": "1 point"}
     down = alice_client.post(f"/c/{a_comment.pk}/vote/", {"value": "-1"}, headers=fetch)
-    assert down.json() == {"vote": -1, "score": -1}
+    assert down.json() == {"vote": -1, "score": -1, "shown": "-1 point"}
     back = alice_client.post(f"/c/{a_comment.pk}/vote/", {"value": "-1"}, headers=fetch)
-    assert back.json() == {"vote": 0, "score": 0}
+    assert back.json() == {"vote": 0, "score": 0, "shown": "0 points"}
 
 
 def test_bad_vote_value_is_400(alice_client, a_comment):

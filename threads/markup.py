@@ -93,7 +93,8 @@ def _text(content: str) -> Token:
 
 def _link_mentions(state: StateCore) -> None:
     """``@name`` in plain text (not in a link, not in code) becomes a link to the member's
-    page when ``name`` is a member; ``state.env["mentioned"]`` gets ``name -> user id``."""
+    page when ``name`` is a member (in any case); ``state.env["mentioned"]`` gets
+    ``name -> user id``."""
     texts = [
         token
         for block in state.tokens
@@ -102,7 +103,7 @@ def _link_mentions(state: StateCore) -> None:
     ]
     names = mentions.mentioned_names(token.content for token in texts)
     members = mentions.members_named(names)
-    state.env["mentioned"] = members
+    state.env["mentioned"] = {name: pk for name, (_, pk) in members.items()}
     if not members:
         return
     for block in state.tokens:
@@ -119,7 +120,7 @@ def _outside_links(tokens: list[Token]) -> list[Token]:
     return found
 
 
-def _with_mention_links(tokens: list[Token], members: dict[str, int]) -> list[Token]:
+def _with_mention_links(tokens: list[Token], members: dict[str, tuple[str, int]]) -> list[Token]:
     out: list[Token] = []
     depth = 0
     for token in tokens:
@@ -134,7 +135,8 @@ def _with_mention_links(tokens: list[Token], members: dict[str, int]) -> list[To
                 continue
             out.append(_text(token.content[at : match.start()]))
             link = Token("link_open", "a", 1)
-            link.attrSet("href", reverse("threads:user-detail", kwargs={"username": name}))
+            username = members[name][0]
+            link.attrSet("href", reverse("threads:user-detail", kwargs={"username": username}))
             out.extend((link, _text(match.group(0)), Token("link_close", "a", -1)))
             at = match.end()
         out.append(_text(token.content[at:]))

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from threads import limits
+from threads.names import name_key
 
 # "@" not glued to a word or an address before it (alice@example.com is no mention), then
 # a username (Django's characters but "@"), ending on a letter, digit or "_" so that
@@ -35,9 +39,26 @@ def mentioned_names(texts: Iterable[str]) -> list[str]:
     return names
 
 
-def members_named(names: list[str]) -> dict[str, int]:
-    """``username -> user id`` for the names that are members; one query, none for none."""
+def members_named(names: list[str]) -> dict[str, tuple[str, int]]:
+    """``name as written -> (username, user id)`` for the names that are active members.
+
+    A name matches without regard to case, as names are unique that way
+    (``threads.names.name_key``): "@Alice" names alice. One query when every name is
+    written as registered, a second for the others, none for no names.
+    """
     if not names:
         return {}
-    rows = get_user_model().objects.filter(username__in=names, is_active=True)
-    return dict(rows.values_list("username", "pk"))
+    members = get_user_model().objects.filter(is_active=True)
+    found = {
+        name: (name, pk)
+        for name, pk in members.filter(username__in=names).values_list("username", "pk")
+    }
+    rest = [name for name in names if name not in found]
+    if rest:
+        anycase = reduce(or_, (Q(username__iexact=name) for name in rest))
+        by_key = {
+            name_key(name): (name, pk)
+            for name, pk in members.filter(anycase).values_list("username", "pk")
+        }
+        found.update({name: by_key[name_key(name)] for name in rest if name_key(name) in by_key})
+    return found

@@ -43,13 +43,13 @@ from threads.selectors.front_page import (
     threads_in_order,
 )
 from threads.selectors.moderation import moderation_log_entries
-from threads.selectors.users import active_ban, user_activity, user_karma
+from threads.selectors.users import active_ban, member_named, user_activity, user_karma
 
 __all__ = [
     "THREAD_SORTS", "CommentPage", "CommentRow", "CommentTree", "MoreLink", "active_ban",
     "comment_batch", "comment_page", "comment_rows", "layout", "moderation_log_entries",
     "single_comment_tree", "sort_rows", "thread_ids_by", "thread_vote", "threads_in_order",
-    "user_activity", "user_karma",
+    "member_named", "user_activity", "user_karma",
     "preferred_comment_sort",
     "FrontPage", "front_page", "pinned_ids", "thread_votes",
     "blocked_ids", "blocked_users", "blocks", "inbox_items", "inbox_page", "inbox_unread_count",

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import CharField, Sum, Value
 
 from threads.models import Ban, Comment, Thread
+
+
+def member_named(username: str):
+    """The account called ``username``, or written in another case ("Alice" for alice:
+    names are unique without regard to case); None when there is none."""
+    members = get_user_model().objects
+    exact = members.filter(username=username).first()
+    return exact or members.filter(username__iexact=username).order_by("pk").first()
 
 
 def active_ban(user) -> Ban | None:

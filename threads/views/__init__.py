@@ -5,12 +5,11 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -407,7 +406,11 @@ def comment_delete(request, pk):
 @page_cache.anonymous_page(page_cache.by_site)
 def user_detail(request, username):
     """A person's page: what they wrote, newest first, and their karma."""
-    user = get_object_or_404(get_user_model(), username=username)
+    user = selectors.member_named(username)
+    if user is None:
+        raise Http404("No member has that name.")
+    if user.username != username:  # written in another case: the page has one address
+        return redirect("threads:user-detail", username=user.username, permanent=True)
     page = Paginator(selectors.user_activity(user), limits.USER_ITEMS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -179,6 +179,9 @@ RATE_LIMITS = {
     "password_reset_account": ["3/h"],  # reset mails asked for one e-mail address
     "email_change": ["5/h"],  # per member: mails confirming a new address
     "search": ["60/m"],  # per address: Lobsters' 60 requests per minute
+    "preview": ["60/m"],  # per address: each renders up to a whole comment's Markdown
+    "save": ["60/m"],  # per member: saving and unsaving comments and threads
+    "block": ["30/m", "200/d"],  # per member: blocking and unblocking
 }
 for _entry in os.environ.get("DJANGO_RATE_LIMITS", "").split(";"):
     if "=" in _entry:

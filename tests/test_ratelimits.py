@@ -28,6 +28,9 @@ LIMITS = {
     "password_reset_account": ["2/h"],
     "search": ["2/m"],
     "email_change": ["2/h"],
+    "preview": ["3/m"],
+    "save": ["2/m"],
+    "block": ["2/m"],
 }
 
 
@@ -220,6 +223,49 @@ def test_search_decorator_limits_per_address(limits_on):
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[2]["Retry-After"].isdigit()
     assert search(factory.get("/search/?q=x", REMOTE_ADDR="10.3.0.2")).status_code == 200
+
+
+def test_previews_are_limited_per_address(limits_on, client):
+    def preview(address):
+        return client.post("/preview/", {"body": "*hello*"}, REMOTE_ADDR=address, **FETCH)
+
+    answers = [preview("10.4.0.1") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200] * 3 + [429]
+    assert answers[3].json()["error"].startswith("Too many previews from your address")
+    assert preview("10.4.0.2").json() == {"html": "<p><em>hello</em></p>\n"}
+
+
+def test_a_forms_preview_button_counts_as_a_preview_not_as_a_comment(
+    limits_on, client, a_thread, a_user
+):
+    client.force_login(established(a_user))
+    url = reverse("threads:thread-reply", args=[a_thread.pk])
+    previews = [client.post(url, {"body": "draft", "preview": "1"}) for _ in range(4)]
+    assert [p.status_code for p in previews] == [200] * 3 + [429]
+    assert "Too many previews" in previews[3].content.decode()
+    assert "draft" in previews[3].content.decode()  # the text comes back to copy
+    assert [reply(client, a_thread, f"sent {i}", **FETCH).status_code for i in range(3)] == [
+        201
+    ] * 3
+    assert Comment.objects.filter(thread=a_thread).count() == 3
+
+
+def test_saves_and_blocks_are_limited_per_member(limits_on, client, a_thread, a_comment, a_user):
+    client.force_login(established(a_user))
+    saves = [
+        client.post(reverse("threads:comment-save", args=[a_comment.pk]), {"save": "1"}, **FETCH),
+        client.post(reverse("threads:thread-save", args=[a_thread.pk]), {"save": "1"}, **FETCH),
+        client.post(reverse("threads:comment-save", args=[a_comment.pk]), {"save": "0"}, **FETCH),
+    ]
+    assert [s.status_code for s in saves] == [200, 200, 429]
+    assert saves[2].json()["error"].startswith("Too many saves from you")
+    make_user("zed")
+    block = reverse("threads:user-block", args=["zed"])
+    blocks = [client.post(block, {"block": value}, **FETCH) for value in ("1", "0", "1")]
+    assert [b.status_code for b in blocks] == [200, 200, 429]
+    assert blocks[2].json()["error"].startswith("Too many blocks from you")
+    client.force_login(established(make_user("yves")))  # another member counts apart
+    assert client.post(block, {"block": "1"}, **FETCH).status_code == 200
 
 
 def test_nothing_is_limited_when_the_limits_are_off(limits_on, client, a_thread, a_user):

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
-from threads import login_protection
+from threads import login_protection, writing_aids
 from threads.services.speed import TooFast, exempt_from_limits, wait_words
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ WHAT = {
     "password_reset_account": "password reset requests for that address",
     "email_change": "address confirmation mails from you",
     "search": "searches from your address",
+    "preview": "previews from your address",
+    "save": "saves from you",
+    "block": "blocks from you",
 }
 # Who each limit counts: an address, a member, or the e-mail a reset is asked for.
 COUNTED_BY = {
@@ -56,6 +59,9 @@ COUNTED_BY = {
     "password_reset_account": "email",
     "email_change": "member",
     "search": "address",
+    "preview": "address",
+    "save": "member",
+    "block": "member",
 }
 # URL name -> (limits, the method they count). Anonymous writes are sent to log in by
 # the views (nothing written), so member limits count members only.
@@ -71,6 +77,10 @@ ROUTES = {
     "threads:settings-email": (("email_change",), "POST"),
     "password_reset": (("password_reset_address", "password_reset_account"), "POST"),
     "threads:search": (("search",), "GET"),
+    "threads:markup-preview": (("preview",), "POST"),
+    "threads:comment-save": (("save",), "POST"),
+    "threads:thread-save": (("save",), "POST"),
+    "threads:user-block": (("block",), "POST"),
 }
 
 
@@ -190,7 +200,10 @@ class RateLimitMiddleware:
         route = ROUTES.get(name)
         if route is None or request.method != route[1] or hasattr(view_func, "rate_limited"):
             return None
-        refusal = check_all(request, route[0])
+        # A form's "Preview" button posts to the form's own address: it writes nothing,
+        # so it counts as a preview, never against the writes the form would make.
+        names = ("preview",) if writing_aids.wants_preview(request) else route[0]
+        refusal = check_all(request, names)
         if refusal:
             return too_many_requests(request, refusal.message, refusal.retry_after)
         return None

@@ -18,6 +18,13 @@ from django.urls import reverse
 from threads import limits
 from threads.markup import render_markdown
 
+
+def wants_preview(request) -> bool:
+    """The form's "Preview" button was pressed: show the text, save nothing (and count
+    against the preview limit, not the comment limit: ``threads.ratelimits``)."""
+    return request.method == "POST" and "preview" in request.POST
+
+
 PREVIEW_EMPTY = "Nothing to preview yet: type some text first."
 PREVIEW_TOO_LONG = "Too long to preview: {length} characters, at most {limit}."
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from threads import drafts, limits, page_cache, selectors, services
+from threads import drafts, limits, page_cache, selectors, services, writing_aids
 from threads.forms import CommentForm, ReportForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.params import whole_number
@@ -34,11 +34,6 @@ PARENT_MISSING = "The comment you replied to does not exist."
 
 def wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def wants_preview(request) -> bool:
-    """The form's "Preview" button was pressed: show the text, save nothing."""
-    return request.method == "POST" and "preview" in request.POST
 
 
 def refusal(error: PermissionDenied | ValidationError) -> JsonResponse:
@@ -215,7 +210,7 @@ def thread_create(request):
         if request.method == "POST":
             drafts.thread_keep(request.session, request.POST)
         return redirect_to_login(request.get_full_path())
-    if wants_preview(request):
+    if writing_aids.wants_preview(request):
         form = ThreadForm(initial={k: request.POST.get(k, "") for k in ("title", "url", "body")})
         context = {"form": form, "preview": request.POST.get("body", "")}
         return render(request, "threads/thread_form.html", context)
@@ -290,7 +285,7 @@ def _kept_reply(request, thread_id: int, parent_id: int | None) -> str:
 
 
 def _post_reply(request, thread, *, parent):
-    if wants_preview(request):  # anyone may look; posting still needs an account
+    if writing_aids.wants_preview(request):  # anyone may look; posting still needs an account
         return _reply_preview(request, thread, parent)
     if not request.user.is_authenticated:
         # Keep the text and come back to a form that holds it: the thread's own form, or
@@ -371,7 +366,7 @@ def comment_edit(request, pk):
     """The author edits their comment."""
     comment = get_object_or_404(Comment.objects.select_related("thread"), pk=pk)
     services.ensure_author_can_change(request.user, comment)
-    if wants_preview(request):
+    if writing_aids.wants_preview(request):
         form = CommentForm(initial={"body": request.POST.get("body", "")})
         context = {"form": form, "comment": comment, "preview": request.POST.get("body", "")}
         return render(request, "threads/comment_edit.html", context)

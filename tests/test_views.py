@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from html import escape
 
 import pytest
 from django.test import Client
@@ -491,3 +492,24 @@ def test_in_a_thread_bigger_than_a_page_a_new_reply_opens_on_its_own_page(
     assert response["Location"] == f"/c/{reply.pk}/#c{reply.pk}"
     html = alice_client.get(response["Location"]).content.decode()
     assert "deep in a big thread" in html and "show context (1 parent)" in html
+
+
+def test_a_refused_reply_without_the_script_comes_back_with_its_text_and_why(
+    alice_client, a_comment
+):
+    too_long = "word " * (limits.COMMENT_MAX_LENGTH // 5 + 1)
+    response = alice_client.post(f"/c/{a_comment.pk}/reply/", {"body": too_long})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert html.count("word word word") and escape(a_comment.body) in html  # what it answers
+    assert "at most 10000 characters" in html
+    assert f'action="/c/{a_comment.pk}/reply/"' in html  # and the form, to send it again
+    assert Comment.objects.count() == 1
+
+
+def test_a_reply_to_a_comment_deleted_meanwhile_keeps_its_text(alice_client, a_comment):
+    services.comment_delete(user=a_comment.author, comment=a_comment)
+    response = alice_client.post(f"/c/{a_comment.pk}/reply/", {"body": "my careful answer"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "my careful answer" in html and "takes no replies" in html

@@ -104,7 +104,7 @@ def _reply_to(request) -> int | None:
 
 
 @page_cache.anonymous_page(page_cache.by_thread)
-def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=200, preview=None):
+def thread_detail(request, pk, slug=None, *, form=None, status=200, preview=None):
     """A thread with its comment tree (a big one up to the page budget)."""
     marked = Thread.objects.with_author().annotate(**selectors.thread_marks(request.user))
     thread = get_object_or_404(marked, pk=pk)
@@ -114,7 +114,7 @@ def thread_detail(request, pk, slug=None, *, form=None, reply_to=None, status=20
         return redirect(canonical, permanent=True)
     sort = _comment_sort(request, preferred=True)
     tree = selectors.comment_batch(thread, viewer=request.user, sort=sort)
-    reply_to = reply_to if reply_to is not None else _reply_to(request)
+    reply_to = _reply_to(request)
     kept = "" if form else _kept_reply(request, thread.pk, None)
     context = {
         "thread": thread,
@@ -267,9 +267,15 @@ def _reply_preview(request, thread, parent):
     form = CommentForm(initial={"body": body})
     if parent is None:
         return thread_detail(request, thread.pk, thread.slug, form=form, preview=body)
-    context = {"comment": parent, "thread": thread, "form": form, "preview": body,
+    return _reply_page(request, thread, parent, form=form, preview=body)
+
+
+def _reply_page(request, thread, parent, *, form, preview=None, status=200):
+    """The reply page of ``parent`` with ``form`` as it came back: its text, and its
+    errors or preview."""
+    context = {"comment": parent, "thread": thread, "form": form, "preview": preview,
                "back": comment_url(parent, thread)}  # fmt: skip
-    return render(request, "threads/comment_reply.html", context)
+    return render(request, "threads/comment_reply.html", context, status=status)
 
 
 def _reply_form_url(parent: Comment, thread: Thread) -> str:
@@ -316,10 +322,11 @@ def _post_reply(request, thread, *, parent):
             return redirect(comment_url(comment, thread))
     if wants_json(request):
         return refusal(ValidationError(form.errors.get("body", [])))
-    return thread_detail(
-        request, thread.pk, thread.url_slug, form=form, reply_to=parent.pk if parent else None,
-        status=400,
-    )  # fmt: skip
+    if parent is not None:
+        # The reply page, not the thread's: the comment answered may be past the thread
+        # page's budget, and its form there could not hold the text.
+        return _reply_page(request, thread, parent, form=form, status=400)
+    return thread_detail(request, thread.pk, thread.url_slug, form=form, status=400)
 
 
 def _vote(request, item, anchor):

@@ -222,7 +222,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 INSTALLED_APPS += ["axes"]
-MIDDLEWARE += ["threads.ratelimits.RateLimitMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "threads.ratelimits.RateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "threads.cache_down.SharedCacheDownMiddleware",
+]
 if not REDIS_URL:
     # Local memory counts per process: said at start (threads.apps) and by check --deploy.
     SILENCED_SYSTEM_CHECKS = ["axes.W001"]
@@ -352,7 +356,7 @@ LOGGING = {
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_VOTE_LAG = int(os.environ.get("DJANGO_PAGE_CACHE_VOTE_LAG", "10"))
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "threads.sessions"  # cached_db that goes on from the database while Redis is down
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )

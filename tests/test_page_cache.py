@@ -386,7 +386,7 @@ def test_sessions_are_shared_by_every_app_server_never_kept_in_one():
         "django.core.cache.backends.locmem.LocMemCache",
     ]
     assert seen["redis://127.0.0.1:6379/0"] == [
-        "django.contrib.sessions.backends.cached_db",
+        "threads.sessions",
         "threads.cache_backend.RedisCache",
     ]
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django_ratelimit.core import get_usage
 from redis.exceptions import RedisError
 
-from threads import login_protection, writing_aids
+from threads import cache_down, login_protection, writing_aids
 from threads.services.speed import TooFast, exempt_from_limits, wait_words
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,10 @@ class RateLimitMiddleware:
         match = request.resolver_match
         name = match.view_name if match else ""
         if name in login_protection.LOGIN_VIEWS and request.method == "POST":
-            refusal = login_protection.account_slowdown(request)
+            try:
+                refusal = login_protection.account_slowdown(request)
+            except RedisError as error:  # logins are counted there: they wait for it
+                return cache_down.unavailable(request, error)
             if refusal:
                 return too_many_requests(request, *refusal)
         route = ROUTES.get(name)

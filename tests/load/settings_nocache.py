@@ -11,5 +11,6 @@ PAGE_CACHE_SECONDS = 0  # the whole-page cache off (with a dummy cache it could 
 if globals().get("SESSION_ENGINE") in {
     "django.contrib.sessions.backends.cache",
     "django.contrib.sessions.backends.cached_db",
+    "threads.sessions",
 }:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from threads import selectors, services
 from threads.models import Comment, Thread
-from threads.views import back_to, refusals_answered, wants_json
+from threads.views.answers import back_to, refusals_answered, wants_json
 
 BLOCKED = (
     "You blocked {name}. Their comments and threads are folded for you, and their replies "

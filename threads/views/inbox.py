@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from threads import limits, presentation, selectors, services
 from threads.models import InboxItem, Profile
-from threads.views import comment_url, refusals_answered, wants_json
+from threads.views.answers import comment_url, refusals_answered, wants_json
 from threads.views.navigation import local_next
 
 FEED_ROTATED = "Your inbox feed has a new address; the old one no longer works."

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from threads import limits, presentation, services
 from threads.forms import ReportForm
 from threads.models import Thread
-from threads.views import refusals_answered
+from threads.views.answers import refusals_answered
 
 THREAD_EDITED = "Your thread is updated."
 THREAD_DELETED = "Your thread is deleted; its comments stay."

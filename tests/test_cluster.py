@@ -36,7 +36,7 @@ def cluster(transactional_db, tmp_path):
             assert_free(port)
         env["DJANGO_STATIC_ROOT"] = str(cluster.static_root)
         shutil.copytree(tmp_path / "static", cluster.static_root)
-        cluster.start(env)
+        cluster.start(env, ranker=True)
         cluster.env = env
         try:
             yield cluster
@@ -82,7 +82,10 @@ def test_stop_ends_only_the_processes_it_started(cluster):
     try:
         cluster.pid_file(1).write_text(str(stranger.pid), encoding="utf-8")  # a stale PID
         stopped = cluster.stop(quiet=True)
-        assert [name.split(" (")[0] for name in stopped] == ["nginx", "gunicorn on 127.0.0.1:8174"]
+        assert [name.split(" (")[0] for name in stopped] == [
+            "nginx", "gunicorn on 127.0.0.1:8174", "rerank"
+        ]  # fmt: skip
+        assert cluster.ranker_pid() is None and not cluster.ranker_pid_file.exists()
         assert stranger.poll() is None  # not ours: left alone
     finally:
         stranger.kill()

@@ -36,6 +36,8 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/forum_cluster"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
 WORKERS = 2
+# The re-ranker's command line after "manage.py": also how stop knows the process is ours.
+RANKER_MARKER = "rerank --every 600"
 
 
 def say(line: str) -> None:
@@ -173,7 +175,7 @@ class Cluster:
         return pid if pid and _alive(pid, str(self.nginx_conf)) else None
 
     def running(self) -> bool:
-        return bool(self.nginx_pid()) or any(
+        return bool(self.nginx_pid() or self.ranker_pid()) or any(
             self.instance_pid(i) for i in range(len(self.app_ports))
         )
 
@@ -234,12 +236,35 @@ class Cluster:
                 raise RuntimeError(f"nginx {' '.join(args)}: {result.stderr.strip()}")
         wait_until_up(self.url)
 
-    def start(self, env: dict) -> None:
-        """Every instance, then nginx; on any failure, stops what it started."""
+    @property
+    def ranker_pid_file(self) -> Path:
+        return self.run_dir / "rerank.pid"
+
+    def ranker_pid(self) -> int | None:
+        pid = self._pid(self.ranker_pid_file)
+        return pid if pid and _alive(pid, RANKER_MARKER) else None
+
+    def start_ranker(self, env: dict) -> int:
+        """``rerank --every 600``: the front page's hot order ages as the README's schedule
+        says (one process for the whole cluster, not one per instance)."""
+        log = (self.run_dir / "rerank.log").open("ab")
+        process = subprocess.Popen(
+            [str(BIN / "python"), "manage.py", *RANKER_MARKER.split(), "-v0"],
+            cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+        )  # fmt: skip
+        log.close()
+        self.ranker_pid_file.write_text(str(process.pid), encoding="utf-8")
+        return process.pid
+
+    def start(self, env: dict, *, ranker: bool = False) -> None:
+        """Every instance, then nginx, then (``ranker``) the re-ranker; on any failure,
+        stops what it started."""
         try:
             for instance in range(len(self.app_ports)):
                 self.start_instance(instance, env)
             self.start_nginx()
+            if ranker:
+                self.start_ranker(env)
         except BaseException:
             self.stop(quiet=True)
             raise
@@ -264,6 +289,12 @@ class Cluster:
                     _wait_gone(pid, self._marker(instance), 10)
                 stopped.append(f"gunicorn on {self._marker(instance)} (pid {pid})")
             self.pid_file(instance).unlink(missing_ok=True)
+        pid = self.ranker_pid()
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+            _wait_gone(pid, RANKER_MARKER, 10)
+            stopped.append(f"rerank (pid {pid})")
+        self.ranker_pid_file.unlink(missing_ok=True)
         if not quiet:
             say(("Stopped " + ", ".join(stopped)) if stopped else "Nothing was running.")
         return stopped
@@ -287,7 +318,7 @@ def start(cluster: Cluster = CLUSTER) -> int:
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     manage(env, "import_thread", "fixtures/seed_thread.txt", "-v0")
-    cluster.start(env)
+    cluster.start(env, ranker=True)
     ports = ", ".join(str(port) for port in cluster.app_ports)
     say(f"nginx on {HOST}:{cluster.port}, gunicorn ({WORKERS} workers each) on {ports}")
     say(f"The forum runs at {cluster.url}  (make cluster-stop stops it)")

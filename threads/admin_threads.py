@@ -9,16 +9,15 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from threads import limits, presentation, services
-from threads.admin import (
-    OpenReportsQueueMixin,
+from threads.admin import ThreadAdmin
+from threads.admin_base import (
     ReadOnlyDetailMixin,
     ReasonForm,
-    ReportAdmin,
-    ThreadAdmin,
     action_with_form,
     deleted_by_service,
     run_action,
 )
+from threads.admin_comments import OpenReportsQueueMixin, ReportAdmin
 from threads.models import Report, ReportedThread, Thread
 
 THREAD_PURGE_REASON = "thread deleted for good from the admin by a superuser"

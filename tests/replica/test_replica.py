@@ -108,7 +108,7 @@ def test_a_vote_counts_for_its_voter_at_once(a_discussion, replica, client):
     answer = member.post(
         f"/c/{comment.pk}/vote/", {"value": "1"}, headers={"x-requested-with": "fetch"}
     )
-    assert answer.json() == {"vote": 1, "score": 1}
+    assert answer.json() == {"vote": 1, "score": 1, "shown": "1 point"}
     assert Comment.objects.using("default").get(pk=comment.pk).score == 1
     assert Comment.objects.using("replica").get(pk=comment.pk).score == 0  # still behind
     replica.resume()

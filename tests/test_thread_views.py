@@ -8,6 +8,7 @@ from django.utils.html import escape
 from tests.factories import make_comment, make_thread
 from threads import limits, services
 from threads.models import ModerationLog, Report, Thread
+from threads.views import REPORT_SENT
 from threads.views import threads as thread_views
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_a_reader_reports_a_thread(client, a_thread, another_user):
     empty = client.post(url("report", a_thread), {"reason": ""})
     assert empty.status_code == 400 and "This field is required." in empty.content.decode()
     response = client.post(url("report", a_thread), {"reason": "spam"}, follow=True)
-    assert thread_views.THREAD_REPORT_SENT in response.content.decode()
+    assert REPORT_SENT in response.content.decode()
     report = Report.objects.get()
     assert (report.thread, report.comment, report.reason) == (a_thread, None, "spam")
     again = client.post(url("report", a_thread), {"reason": "spam"})

@@ -43,3 +43,21 @@ class ThreadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=limits.COMMENT_MAX_LENGTH,
     )
+
+
+class ThreadBodyForm(forms.Form):
+    body = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=limits.COMMENT_MAX_LENGTH,
+        help_text="Markdown. The title stays as it is: the discussion answered it.",
+    )
+
+
+class ThreadReportForm(ReportForm):
+    """The report form, asking about a thread."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "What is wrong with this thread?"

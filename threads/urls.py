@@ -2,7 +2,7 @@ from django.urls import path
 
 from threads import feeds, views
 from threads.page_cache import anonymous_page, by_site, by_thread
-from threads.views import accounts, community, inbox, preview, search
+from threads.views import accounts, community, inbox, preview, reports, search
 from threads.views import threads as thread_views
 
 app_name = "threads"
@@ -17,7 +17,7 @@ urlpatterns = [
     path("thread/<int:pk>/more/", views.thread_more, name="thread-more"),
     path("thread/<int:pk>/edit/", thread_views.thread_edit, name="thread-edit"),
     path("thread/<int:pk>/delete/", thread_views.thread_delete, name="thread-delete"),
-    path("thread/<int:pk>/report/", thread_views.thread_report, name="thread-report"),
+    path("thread/<int:pk>/report/", reports.thread_report, name="thread-report"),
     path("thread/<int:pk>/moderate/", thread_views.thread_moderate, name="thread-moderate"),
     path("c/<int:pk>/", views.comment_detail, name="comment-detail"),
     path("c/<int:pk>/reply/", views.comment_reply, name="comment-reply"),

@@ -1,7 +1,8 @@
 """Views: parse the request, check who is asking, call one service or selector, render.
 
 Reading pages are in ``reading``, writing ones in ``writing``, what they share in
-``answers``; the rest by subject (threads, accounts, community, inbox, search, preview).
+``answers``; the rest by subject (threads, reports, accounts, community, inbox, search,
+preview).
 ``threads.urls`` takes the first two from here.
 """
 
@@ -22,13 +23,12 @@ from threads.views.reading import (
     thread_more,
     user_detail,
 )
+from threads.views.reports import REPORT_SENT, comment_report
 from threads.views.writing import (
     PARENT_MISSING,
-    REPORT_SENT,
     comment_delete,
     comment_edit,
     comment_reply,
-    comment_report,
     comment_vote,
     thread_create,
     thread_reply,

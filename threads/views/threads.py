@@ -3,7 +3,6 @@ remove, restore and pin it. Each works without JavaScript as a form and a redire
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from threads import limits, presentation, services
-from threads.forms import ReportForm
+from threads.forms import ThreadBodyForm
 from threads.models import Thread
 from threads.views.answers import refusals_answered
 
 THREAD_EDITED = "Your thread is updated."
 THREAD_DELETED = "Your thread is deleted; its comments stay."
-THREAD_REPORT_SENT = "Thanks: your report went to the moderators."
 BAD_MODERATION = "Choose remove, restore, pin or unpin."
 BAD_POSITION = "The pin's place is a whole number from 1 to {limit}."
 MODERATED = {
@@ -26,25 +24,6 @@ MODERATED = {
     "pin": ("Thread pinned.", "Thread was already pinned there."),
     "unpin": ("Thread unpinned.", "Thread was not pinned."),
 }
-
-
-class ThreadBodyForm(forms.Form):
-    body = forms.CharField(
-        label="Text",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=limits.COMMENT_MAX_LENGTH,
-        help_text="Markdown. The title stays as it is: the discussion answered it.",
-    )
-
-
-class ThreadReportForm(ReportForm):
-    reason = forms.CharField(
-        label="What is wrong with this thread?",
-        max_length=limits.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A short reason for the moderators, e.g. spam, insult, off topic.",
-    )
 
 
 @refusals_answered
@@ -86,30 +65,6 @@ def thread_delete(request, pk):
         messages.success(request, THREAD_DELETED)
         return redirect(thread)
     return render(request, "threads/thread_delete.html", {"thread": thread})
-
-
-@login_required
-def thread_report(request, pk):
-    """A reader reports a thread to the moderators, with a short reason."""
-    thread = get_object_or_404(Thread.objects.with_author(), pk=pk)
-    services.ensure_can_write(request.user)  # a banned reader learns why before typing
-    if thread.is_gone:  # nothing left to report; the page must not show removed text
-        context = {"thread": thread, "gone": services.REPORT_GONE_THREAD}
-        return render(request, "threads/thread_report.html", context, status=404)
-    form = ThreadReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.thread_report_create(
-                reporter=request.user, thread=thread, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, THREAD_REPORT_SENT)
-            return redirect(thread)
-    status = 400 if form.errors else 200
-    context = {"form": form, "thread": thread}
-    return render(request, "threads/thread_report.html", context, status=status)
 
 
 def _position(raw: str) -> int | None:

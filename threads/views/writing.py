@@ -4,7 +4,6 @@ calls one service; a refusal is answered by ``threads.views.answers``."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from threads import drafts, services, writing_aids
-from threads.forms import CommentForm, ReportForm, ThreadForm
+from threads.forms import CommentForm, ThreadForm
 from threads.models import Comment, Thread
 from threads.params import whole_number
 from threads.presentation import comment_score_text
@@ -29,7 +28,6 @@ from threads.views.answers import (
 from threads.views.navigation import local_next
 from threads.views.reading import single_comment_html, thread_detail
 
-REPORT_SENT = "Thanks: your report went to the moderators."
 PARENT_MISSING = "The comment you replied to does not exist."
 
 
@@ -226,28 +224,3 @@ def comment_delete(request, pk):
             return JsonResponse({"deleted": comment.pk})
         return redirect(f"{comment.thread.get_absolute_url()}#c{comment.pk}")
     return render(request, "threads/comment_delete.html", {"comment": comment})
-
-
-@login_required
-def comment_report(request, pk):
-    """A reader reports a comment to the moderators, with a short reason."""
-    comment = get_object_or_404(Comment.objects.select_related("thread", "author"), pk=pk)
-    services.ensure_can_write(request.user)  # a banned reader learns why before typing
-    back = f"{comment.thread.get_absolute_url()}#c{comment.pk}"
-    if comment.is_gone:  # nothing left to report; the page must not show removed text
-        context = {"comment": comment, "back": back, "gone": services.REPORT_GONE_COMMENT}
-        return render(request, "threads/comment_report.html", context, status=404)
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_create(
-                reporter=request.user, comment=comment, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, REPORT_SENT)
-            return redirect(back)
-    status = 400 if form.errors else 200
-    context = {"form": form, "comment": comment, "back": back}
-    return render(request, "threads/comment_report.html", context, status=status)

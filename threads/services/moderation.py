@@ -120,18 +120,26 @@ def file_report(reporter, reason: str, duplicate: str, **item) -> Report:
 
 def reports_dismiss(*, moderator, comment: Comment, reason: str = "") -> Outcome:
     """Close a comment's open reports without acting on it; ``item`` is how many closed."""
+    return dismiss_reports(
+        moderator, reason, {"comment": comment}, logged={"thread_id": comment.thread_id}
+    )
+
+
+def dismiss_reports(moderator, reason: str, item: dict, *, logged: dict | None = None) -> Outcome:
+    """Close the open reports of one item (``{"comment": c}`` or ``{"thread": t}``) without
+    acting on it, and log how many, with ``logged`` as further targets of the log line."""
     ensure_moderator(moderator, "threads.change_report")
     reason = clean_reason(reason, required=False)
     with transaction.atomic():
-        count = resolve_reports(moderator, Report.Status.DISMISSED, comment=comment)
+        count = resolve_reports(moderator, Report.Status.DISMISSED, **item)
         if count:
             log_action(
                 moderator,
                 ModerationLog.Action.REPORTS_DISMISS,
-                comment=comment,
-                thread_id=comment.thread_id,
                 reason=reason,
                 detail=f"{count} report{'' if count == 1 else 's'}",
+                **item,
+                **(logged or {}),
             )
     return Outcome(count, bool(count))
 

@@ -14,7 +14,13 @@ from django.db.models import Case, IntegerField, Value, When
 
 from threads import limits, page_cache
 from threads.models import ModerationLog, Report, Thread
-from threads.services.moderation import Outcome, file_report, log_action, resolve_reports
+from threads.services.moderation import (
+    Outcome,
+    dismiss_reports,
+    file_report,
+    log_action,
+    resolve_reports,
+)
 from threads.services.permissions import clean_reason, ensure_can_write, ensure_moderator
 
 THREAD_REPORT_REASON_REQUIRED = "Say briefly what is wrong with this thread."
@@ -147,16 +153,4 @@ def thread_report_create(*, reporter, thread: Thread, reason: str) -> Report:
 
 def thread_reports_dismiss(*, moderator, thread: Thread, reason: str = "") -> Outcome:
     """Close a thread's open reports without acting on it; ``item`` is how many closed."""
-    ensure_moderator(moderator, "threads.change_report")
-    reason = clean_reason(reason, required=False)
-    with transaction.atomic():
-        count = resolve_reports(moderator, Report.Status.DISMISSED, thread=thread)
-        if count:
-            log_action(
-                moderator,
-                ModerationLog.Action.REPORTS_DISMISS,
-                thread=thread,
-                reason=reason,
-                detail=f"{count} report{'' if count == 1 else 's'}",
-            )
-    return Outcome(count, bool(count))
+    return dismiss_reports(moderator, reason, {"thread": thread})
